@@ -1,0 +1,43 @@
+using InclusionServices.AppHost.Infrastructure;
+using Microsoft.Extensions.Configuration;
+
+namespace InclusionServices.AppHost;
+
+internal static class InclusionServiceResources
+{
+    /// <summary>
+    /// Adds a service and its migration step. The service waits for the broker and for the migration step to
+    /// finish, so it never takes traffic against an old schema. Its gRPC (h2c) and HTTP/1.1 health endpoints come
+    /// from the Kestrel section of its own appsettings.json, so ports are written down once.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddInclusionService<TProject>(
+        this IDistributedApplicationBuilder builder, string name, string databaseName, SuiteInfrastructure infrastructure)
+        where TProject : IProjectMetadata, new()
+    {
+        var database = infrastructure.Database(databaseName);
+
+        var migrations = builder.AddProject<TProject>($"{name}-migrations", options =>
+            {
+                options.ExcludeLaunchProfile = true;
+                options.ExcludeKestrelEndpoints = true;
+            })
+            .WithArgs("--migrate")
+            .WithReference(database)
+            .WaitFor(infrastructure.DatabaseServer)
+            .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "500");
+
+        var authentication = builder.Configuration.GetSection("Authentication");
+        return builder.AddProject<TProject>(name)
+            .WithReference(database)
+            .WithReference(infrastructure.Broker)
+            .WaitFor(infrastructure.BrokerServer)
+            .WaitForCompletion(migrations)
+            .WithEnvironment("Authentication__Authority", authentication["Authority"] ?? "")
+            .WithEnvironment("Authentication__SigningKey", authentication["SigningKey"] ?? "")
+            .WithEnvironment("Authentication__Issuer", authentication["Issuer"] ?? "")
+            .WithEnvironment("Authentication__Audience", authentication["Audience"] ?? "")
+            // Services otherwise wait ~10 s at shutdown for an OTLP export to a dashboard that has gone.
+            .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "500")
+            .WithHttpHealthCheck("/health", endpointName: "http");
+    }
+}

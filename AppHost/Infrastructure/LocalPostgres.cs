@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+
+namespace InclusionServices.AppHost.Infrastructure;
+
+/// <summary>
+/// PostgreSQL 15 from the Debian packages, run by the app host as an executable resource with its cluster in a
+/// git-ignored folder. PostgreSQL refuses to run as root, so as root it runs as the postgres user.
+/// </summary>
+internal static class LocalPostgres
+{
+    private const string BinDirectory = "/usr/lib/postgresql/15/bin";
+    private const string User = "postgres";
+
+    public sealed record Server(IResourceBuilder<ExecutableResource> Resource, string ConnectionString);
+
+    public static Server AddLocalPostgres(this IDistributedApplicationBuilder builder, string name, string dataRoot, int port)
+    {
+        var root = Path.GetFullPath(Path.Combine(dataRoot, "postgres"));
+        var cluster = Path.Combine(root, "cluster");
+        var sockets = Path.Combine(root, "sockets");
+        var password = Secrets.ReadOrCreatePassword(Path.Combine(root, "password"));
+        EnsureCluster(cluster, sockets, Path.Combine(root, "password"));
+
+        var postgresArgs = new[]
+        {
+            Path.Combine(BinDirectory, "postgres"), "-D", cluster, "-p", port.ToString(CultureInfo.InvariantCulture),
+            "-c", "listen_addresses=127.0.0.1", "-c", $"unix_socket_directories={sockets}", "-c", "max_connections=200",
+        };
+        var resource = Environment.IsPrivilegedProcess
+            ? builder.AddExecutable(name, "setpriv", root,
+                ["--reuid=" + User, "--regid=" + User, "--init-groups", .. postgresArgs])
+            : builder.AddExecutable(name, postgresArgs[0], root, postgresArgs[1..]);
+
+        var connectionString = $"Host=127.0.0.1;Port={port};Username={User};Password={password}";
+        var healthCheck = $"{name}-accepts-connections";
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            healthCheck, _ => new PostgresReadyCheck(connectionString), HealthStatus.Unhealthy, tags: null));
+        resource
+            .WithEndpoint(name: "tcp", port: port, targetPort: port, scheme: "tcp", isProxied: false)
+            .WithHealthCheck(healthCheck)
+            .ExcludeFromManifest();
+        return new Server(resource, connectionString);
+    }
+
+    /// <summary>Creates the cluster the first time (under a second), owned by the user that will run it.</summary>
+    private static void EnsureCluster(string cluster, string sockets, string passwordFile)
+    {
+        Directory.CreateDirectory(sockets);
+        if (File.Exists(Path.Combine(cluster, "PG_VERSION")))
+        {
+            return;
+        }
+        Directory.CreateDirectory(cluster);
+        var initdb = Path.Combine(BinDirectory, "initdb");
+        string[] initArgs = ["-D", cluster, "-U", User, "--auth=scram-sha-256", "--pwfile=" + passwordFile,
+            "--encoding=UTF8", "--no-locale"];
+        if (Environment.IsPrivilegedProcess)
+        {
+            Run("chown", ["-R", $"{User}:{User}", Path.GetDirectoryName(cluster)!]);
+            Run("runuser", ["-u", User, "--", initdb, .. initArgs]);
+        }
+        else
+        {
+            Run(initdb, initArgs);
+        }
+    }
+
+    private static void Run(string command, string[] args)
+    {
+        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {command}.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"'{command} {string.Join(' ', args)}' failed ({process.ExitCode}): {errors}{output.Result}");
+        }
+    }
+
+    /// <summary>Speaks the PostgreSQL protocol: an open TCP port alone proves nothing.</summary>
+    private sealed class PostgresReadyCheck(string connectionString) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString + ";Timeout=3");
+                await connection.OpenAsync(cancellationToken);
+                await using var command = new NpgsqlCommand("SELECT 1", connection);
+                await command.ExecuteScalarAsync(cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+            {
+                return HealthCheckResult.Unhealthy("PostgreSQL does not accept connections yet.", exception);
+            }
+        }
+    }
+}

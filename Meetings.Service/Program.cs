@@ -1,0 +1,19 @@
+using InclusionServices.Meetings.PanelSittings;
+using InclusionServices.Meetings.Storage;
+using InclusionServices.ServiceDefaults;
+
+if (Storage.IsMigrationStep(args))
+{
+    await Storage.RunMigrationStepAsync<MeetingsDatabase>(args, MeetingsDatabase.ConnectionName);
+    return;
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddServiceDatabase<MeetingsDatabase>(MeetingsDatabase.ConnectionName);
+builder.AddEventBus();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapGrpcService<PanelSittingsApi>();
+await app.RunAsync();

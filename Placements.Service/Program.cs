@@ -1,0 +1,19 @@
+using InclusionServices.Placements.Providers;
+using InclusionServices.Placements.Storage;
+using InclusionServices.ServiceDefaults;
+
+if (Storage.IsMigrationStep(args))
+{
+    await Storage.RunMigrationStepAsync<PlacementsDatabase>(args, PlacementsDatabase.ConnectionName);
+    return;
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddServiceDatabase<PlacementsDatabase>(PlacementsDatabase.ConnectionName);
+builder.AddEventBus();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapGrpcService<ProvidersApi>();
+await app.RunAsync();

@@ -1,0 +1,67 @@
+using Grpc.Core;
+using Inclusion.Placements.V1;
+using InclusionServices.Placements.Storage;
+using InclusionServices.ServiceDefaults;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+using Provider = InclusionServices.Placements.Providers.Provider;
+using ProviderMessage = Inclusion.Placements.V1.Provider;
+using ProviderRegistration = InclusionServices.Placements.Providers.ProviderRegistration;
+
+namespace InclusionServices.Placements.Providers;
+
+/// <summary>gRPC surface of the alternative provision provider list.</summary>
+public sealed class ProvidersApi(PlacementsDatabase database) : Inclusion.Placements.V1.Providers.ProvidersBase
+{
+    private const string NamePrefix = "providers/";
+
+    [Authorize(Roles = InclusionRoles.Manager)]
+    public override async Task<ProviderMessage> CreateProvider(CreateProviderRequest request, ServerCallContext context)
+    {
+        var given = request.Provider ?? new ProviderMessage();
+        var registrationSet = given.Registration != Inclusion.Placements.V1.ProviderRegistration.Unspecified
+            && System.Enum.IsDefined(given.Registration);
+        var registration = (ProviderRegistration)given.Registration;
+        new RequestValidation()
+            .RequireText(given.DisplayName, "provider.display_name", Provider.MaxNameLength)
+            .Check(registrationSet, "provider.registration", "must be registered school or unregistered")
+            .Check(!registrationSet || Provider.CapacityProblem(registration, given.Capacity) is null,
+                "provider.capacity", Provider.CapacityProblem(registration, given.Capacity) ?? "")
+            .OptionalRequestId(request.RequestId)
+            .ThrowIfInvalid();
+
+        Guid? requestId = string.IsNullOrEmpty(request.RequestId) ? null : Guid.Parse(request.RequestId);
+        if (requestId is not null)
+        {
+            var earlier = await database.Providers.AsNoTracking()
+                .SingleOrDefaultAsync(p => p.CreateRequestId == requestId, context.CancellationToken);
+            if (earlier is not null)
+            {
+                return ToMessage(earlier);
+            }
+        }
+        var provider = Provider.Add(given.DisplayName, registration, given.Capacity, requestId);
+        database.Providers.Add(provider);
+        await database.SaveChangesAsync(context.CancellationToken);
+        return ToMessage(provider);
+    }
+
+    [Authorize(Roles = $"{InclusionRoles.Officer},{InclusionRoles.Manager},{InclusionRoles.Service}")]
+    public override async Task<ProviderMessage> GetProvider(GetProviderRequest request, ServerCallContext context)
+    {
+        var idText = request.Name.StartsWith(NamePrefix, StringComparison.Ordinal) ? request.Name[NamePrefix.Length..] : "";
+        new RequestValidation()
+            .Check(Guid.TryParse(idText, out var id), "name", "must be providers/{id}")
+            .ThrowIfInvalid();
+        var provider = await database.Providers.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, context.CancellationToken);
+        return provider is null ? throw new RecordNotFoundException(request.Name) : ToMessage(provider);
+    }
+
+    private static ProviderMessage ToMessage(Provider provider) => new()
+    {
+        Name = NamePrefix + provider.Id,
+        DisplayName = provider.Name,
+        Registration = (Inclusion.Placements.V1.ProviderRegistration)provider.Registration,
+        Capacity = provider.Capacity,
+    };
+}

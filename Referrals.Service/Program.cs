@@ -1,0 +1,19 @@
+using InclusionServices.Referrals.Schools;
+using InclusionServices.Referrals.Storage;
+using InclusionServices.ServiceDefaults;
+
+if (Storage.IsMigrationStep(args))
+{
+    await Storage.RunMigrationStepAsync<ReferralsDatabase>(args, ReferralsDatabase.ConnectionName);
+    return;
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddServiceDatabase<ReferralsDatabase>(ReferralsDatabase.ConnectionName);
+builder.AddEventBus();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapGrpcService<SchoolsApi>();
+await app.RunAsync();

@@ -1,0 +1,40 @@
+using InclusionServices.Referrals.Schools;
+using InclusionServices.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace InclusionServices.Referrals.Storage;
+
+/// <summary>The Referrals service's own PostgreSQL database.</summary>
+public sealed class ReferralsDatabase(DbContextOptions<ReferralsDatabase> options) : DbContext(options)
+{
+    public const string ConnectionName = "referralsdb";
+
+    public DbSet<School> Schools => Set<School>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<School>(school =>
+        {
+            school.HasKey(s => s.Urn);
+            school.Property(s => s.Urn).HasMaxLength(6);
+            school.Property(s => s.Name).HasMaxLength(School.MaxNameLength);
+            school.Property(s => s.Postcode).HasMaxLength(8);
+            school.Property(s => s.Phase).HasConversion<string>().HasMaxLength(32);
+            school.HasIndex(s => s.CreateRequestId).IsUnique();
+            // PostgreSQL's xmin changes on every update: the etag clients send back to detect concurrent edits.
+            school.Property(s => s.Version).IsRowVersion();
+        });
+    }
+}
+
+/// <summary>Lets dotnet-ef build the model to write migrations; never used at run time.</summary>
+public sealed class ReferralsDatabaseDesignFactory : IDesignTimeDbContextFactory<ReferralsDatabase>
+{
+    public ReferralsDatabase CreateDbContext(string[] args)
+    {
+        var options = new DbContextOptionsBuilder<ReferralsDatabase>();
+        options.UseServiceDatabase("Host=localhost;Database=referrals");
+        return new ReferralsDatabase(options.Options);
+    }
+}

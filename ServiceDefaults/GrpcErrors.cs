@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace InclusionServices.ServiceDefaults;
+
+/// <summary>One offending field of a request, named by its path in the request message.</summary>
+public sealed record FieldViolation(string Field, string Description);
+
+/// <summary>The request is malformed or breaks a validation rule. Becomes InvalidArgument with BadRequest details.</summary>
+public sealed class RequestValidationException(IReadOnlyList<FieldViolation> violations)
+    : Exception("Invalid request: " + string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}")))
+{
+    public IReadOnlyList<FieldViolation> Violations { get; } = violations;
+}
+
+/// <summary>The named record does not exist, or the caller may not know it exists. Becomes NotFound.</summary>
+public sealed class RecordNotFoundException(string resourceName)
+    : Exception($"{resourceName} was not found.")
+{
+    public string ResourceName { get; } = resourceName;
+}
+
+/// <summary>The record is not in a state that allows the operation. Becomes FailedPrecondition.</summary>
+public sealed class PreconditionFailedException(string reason) : Exception(reason);
+
+/// <summary>Someone else changed the record since the caller read it. Becomes Aborted.</summary>
+public sealed class ConcurrentChangeException(string resourceName)
+    : Exception($"{resourceName} was changed by someone else; read it again and retry.");
+
+/// <summary>
+/// Translates exceptions from domain and storage code into gRPC status codes, the same way in every service,
+/// so that a client never sees a stack trace, SQL or an internal message.
+/// </summary>
+public sealed partial class GrpcErrorInterceptor(ILogger<GrpcErrorInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception exception) when (exception is not RpcException)
+        {
+            throw Translate(exception, context);
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception exception) when (exception is not RpcException)
+        {
+            throw Translate(exception, context);
+        }
+    }
+
+    private RpcException Translate(Exception exception, ServerCallContext context)
+    {
+        switch (exception)
+        {
+            case RequestValidationException invalid:
+                var badRequest = new BadRequest();
+                badRequest.FieldViolations.AddRange(invalid.Violations.Select(v =>
+                    new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
+                return new Google.Rpc.Status
+                {
+                    Code = (int)Code.InvalidArgument,
+                    Message = invalid.Message,
+                    Details = { Any.Pack(badRequest) },
+                }.ToRpcException();
+            case RecordNotFoundException notFound:
+                return new RpcException(new Grpc.Core.Status(StatusCode.NotFound, notFound.Message));
+            case PreconditionFailedException refused:
+                return new RpcException(new Grpc.Core.Status(StatusCode.FailedPrecondition, refused.Message));
+            case ConcurrentChangeException conflict:
+                return new RpcException(new Grpc.Core.Status(StatusCode.Aborted, conflict.Message));
+            case DbUpdateConcurrencyException:
+                return new RpcException(new Grpc.Core.Status(StatusCode.Aborted,
+                    "The record was changed by someone else; read it again and retry."));
+            case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
+                return new RpcException(new Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled."));
+            default:
+                var traceId = Activity.Current?.TraceId.ToString() ?? context.GetHttpContext().TraceIdentifier;
+                LogUnexpected(logger, exception, context.Method, traceId);
+                return new RpcException(new Grpc.Core.Status(StatusCode.Internal,
+                    $"An unexpected error occurred. Quote trace id {traceId} when reporting it."));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error in {Method} (trace {TraceId})")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string traceId);
+}

@@ -1,0 +1,63 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace InclusionServices.ServiceDefaults;
+
+/// <summary>Each service owns one PostgreSQL database, reached through EF Core.</summary>
+public static partial class Storage
+{
+    /// <summary>The command-line argument that runs a service as its own migration step.</summary>
+    public const string MigrateArgument = "--migrate";
+
+    public static IHostApplicationBuilder AddServiceDatabase<TContext>(this IHostApplicationBuilder builder, string connectionName)
+        where TContext : DbContext
+    {
+        RegisterContext<TContext>(builder, connectionName);
+        builder.Services.AddHealthChecks().AddDbContextCheck<TContext>("database", tags: [HealthEndpoints.ReadyTag]);
+        return builder;
+    }
+
+    /// <summary>The EF Core options every service uses; design-time factories use them too.</summary>
+    public static DbContextOptionsBuilder UseServiceDatabase(this DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
+
+    public static bool IsMigrationStep(string[] args) => args.Contains(MigrateArgument);
+
+    /// <summary>
+    /// The migration step: applies the service's pending migrations, then exits. The app host runs it to
+    /// completion before the service starts, so no request ever races a schema change. It needs only the
+    /// database: no broker, no token settings.
+    /// </summary>
+    public static async Task RunMigrationStepAsync<TContext>(string[] args, string connectionName)
+        where TContext : DbContext
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.AddInclusionTelemetry();
+        RegisterContext<TContext>(builder, connectionName);
+        using var host = builder.Build();
+        await using var scope = host.Services.CreateAsyncScope();
+        var database = scope.ServiceProvider.GetRequiredService<TContext>().Database;
+        var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Storage));
+        var pending = (await database.GetPendingMigrationsAsync()).ToList();
+        LogMigrating(logger, pending.Count, typeof(TContext).Name);
+        await database.MigrateAsync();
+    }
+
+    private static void RegisterContext<TContext>(IHostApplicationBuilder builder, string connectionName)
+        where TContext : DbContext
+    {
+        var connectionString = builder.Configuration.GetConnectionString(connectionName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                $"ConnectionStrings:{connectionName} is not set: the service cannot reach its database.");
+        }
+        builder.Services.AddDbContextPool<TContext>(options => options.UseServiceDatabase(connectionString));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} pending migration(s) to {Context}")]
+    private static partial void LogMigrating(ILogger logger, int count, string context);
+}

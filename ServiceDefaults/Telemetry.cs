@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace InclusionServices.ServiceDefaults;
+
+/// <summary>Traces, metrics and logs for every service, exported over OTLP to the Aspire dashboard.</summary>
+public static class Telemetry
+{
+    /// <summary>The activity source and meter name prefix of the suite's own instrumentation.</summary>
+    public const string SourcePrefix = "InclusionServices.";
+
+    public static IHostApplicationBuilder AddInclusionTelemetry(this IHostApplicationBuilder builder)
+    {
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddNpgsqlInstrumentation()
+                .AddMeter("MassTransit")
+                .AddMeter(SourcePrefix + "*"))
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName)
+                .AddSource(SourcePrefix + "*")
+                .AddSource("MassTransit")
+                .AddAspNetCoreInstrumentation(options =>
+                    // Probes every few seconds would bury the traces operators look for.
+                    options.Filter = context => !IsProbe(context.Request.Path))
+                .AddGrpcClientInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddEntityFrameworkCoreInstrumentation()
+                .AddNpgsql());
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    internal static bool IsProbe(PathString path) =>
+        path.StartsWithSegments(HealthEndpoints.ReadinessPath) || path.StartsWithSegments(HealthEndpoints.LivenessPath);
+}
