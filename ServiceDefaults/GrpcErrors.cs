@@ -91,7 +91,7 @@ public sealed partial class GrpcErrorInterceptor(ILogger<GrpcErrorInterceptor> l
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return new RpcException(new Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled."));
             default:
-                var traceId = Activity.Current?.TraceId.ToString() ?? context.GetHttpContext().TraceIdentifier;
+                var traceId = Activity.Current?.TraceId.ToString() ?? "(none)";
                 LogUnexpected(logger, exception, context.Method, traceId);
                 return new RpcException(new Grpc.Core.Status(StatusCode.Internal,
                     $"An unexpected error occurred. Quote trace id {traceId} when reporting it."));

@@ -42,7 +42,8 @@ public sealed class School
             Phase = phase,
             Postcode = postcode,
             CreateRequestId = requestId,
-            CreatedAt = now,
+            // PostgreSQL keeps microseconds: store what will be read back, so every read agrees with the create.
+            CreatedAt = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond)),
         };
     }
 }

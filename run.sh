@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Starts the whole suite: PostgreSQL, RabbitMQ, the four services and the Aspire dashboard.
+# Ctrl+C stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/prerequisites.sh
+
+ensure_prerequisites
+trap stop_idle_epmd EXIT
+
+say "Starting the suite; the dashboard login URL follows (http://localhost:18888)"
+dotnet run --project AppHost --launch-profile http

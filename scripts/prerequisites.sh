@@ -1,0 +1,36 @@
+# Sourced by run.sh and test.sh: installs what the suite needs from Debian's packages when it is missing.
+# Idempotent: a machine that has everything is left alone.
+
+POSTGRES_BIN=/usr/lib/postgresql/15/bin
+RABBITMQ_SERVER=/usr/lib/rabbitmq/bin/rabbitmq-server
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+ensure_prerequisites() {
+  command -v dotnet >/dev/null || { say "The .NET SDK 10 is required (dotnet is not on PATH)."; return 1; }
+  local missing=()
+  [ -x "$POSTGRES_BIN/postgres" ] || missing+=(postgresql-15)
+  [ -x "$RABBITMQ_SERVER" ] || missing+=(rabbitmq-server)
+  command -v setpriv >/dev/null || missing+=(util-linux)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "Installing ${missing[*]} from Debian's packages (apt-get)"
+    as_root apt-get update -qq
+    # The packages' own service start is not wanted: the suite runs its own servers on its own ports.
+    as_root env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    say "PostgreSQL 15 and RabbitMQ are installed"
+  fi
+  say "Restoring .NET tools (dotnet-ef)"
+  dotnet tool restore >/dev/null
+}
+
+# Stops the Erlang port mapper if no node is registered with it any more (RabbitMQ leaves it behind).
+stop_idle_epmd() {
+  if command -v epmd >/dev/null 2>&1 && ! epmd -names 2>/dev/null | grep -q '^name '; then
+    epmd -kill >/dev/null 2>&1 || true
+  fi
+}

@@ -1,0 +1,140 @@
+using Google.Rpc;
+using Grpc.Core;
+using InclusionServices.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace InclusionServices.Tests.Platform;
+
+public sealed class GrpcErrorInterceptorTests
+{
+    private static async Task<RpcException> Translate(Exception thrown)
+    {
+        var interceptor = new GrpcErrorInterceptor(NullLogger<GrpcErrorInterceptor>.Instance);
+        return await Assert.ThrowsAsync<RpcException>(() =>
+            interceptor.UnaryServerHandler<string, string>("request", new FakeServerCallContext(), (_, _) => throw thrown));
+    }
+
+    [Fact]
+    public async Task Validation_failures_become_invalid_argument_naming_each_field()
+    {
+        var error = await Translate(new RequestValidationException(
+            [new FieldViolation("pupil.upn", "check letter is wrong"), new FieldViolation("pupil.date_of_birth", "is in the future")]));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        var violations = error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations;
+        Assert.Equal(["pupil.upn", "pupil.date_of_birth"], violations.Select(v => v.Field));
+        Assert.Equal("check letter is wrong", violations[0].Description);
+    }
+
+    [Theory]
+    [InlineData("not-found", StatusCode.NotFound)]
+    [InlineData("wrong-state", StatusCode.FailedPrecondition)]
+    [InlineData("concurrent", StatusCode.Aborted)]
+    [InlineData("ef-concurrency", StatusCode.Aborted)]
+    public async Task Domain_errors_map_to_their_status_codes(string kind, StatusCode expected)
+    {
+        Exception thrown = kind switch
+        {
+            "not-found" => new RecordNotFoundException("referrals/42"),
+            "wrong-state" => new PreconditionFailedException("A declined referral cannot be allocated."),
+            "concurrent" => new ConcurrentChangeException("referrals/42"),
+            _ => new DbUpdateConcurrencyException("row changed"),
+        };
+
+        Assert.Equal(expected, (await Translate(thrown)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Unexpected_errors_become_internal_without_their_message_or_stack()
+    {
+        var error = await Translate(new InvalidOperationException("SELECT * FROM pupils WHERE name = 'Jane Doe'"));
+
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
+        Assert.DoesNotContain("SELECT", error.Status.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Jane", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("trace id", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    private sealed class FakeServerCallContext : ServerCallContext
+    {
+        protected override string MethodCore => "/inclusion.tests.v1.Test/Call";
+        protected override string HostCore => "localhost";
+        protected override string PeerCore => "ipv4:127.0.0.1:1";
+        protected override DateTime DeadlineCore => DateTime.MaxValue;
+        protected override Metadata RequestHeadersCore => [];
+        protected override CancellationToken CancellationTokenCore => CancellationToken.None;
+        protected override Metadata ResponseTrailersCore => [];
+        protected override Grpc.Core.Status StatusCore { get; set; }
+        protected override WriteOptions? WriteOptionsCore { get; set; }
+        protected override AuthContext AuthContextCore => new(null, []);
+        protected override ContextPropagationToken CreatePropagationTokenCore(ContextPropagationOptions? options) =>
+            throw new NotSupportedException();
+        protected override Task WriteResponseHeadersAsyncCore(Metadata responseHeaders) => Task.CompletedTask;
+    }
+}
+
+public sealed class PageRequestTests
+{
+    [Fact]
+    public void A_zero_size_means_the_default_and_a_large_one_is_capped()
+    {
+        Assert.Equal(PageRequest.DefaultSize, PageRequest.From(0, "").Size);
+        Assert.Equal(PageRequest.MaxSize, PageRequest.From(5000, "").Size);
+    }
+
+    [Fact]
+    public void A_negative_size_is_invalid()
+    {
+        var error = Assert.Throws<RequestValidationException>(() => PageRequest.From(-1, ""));
+        Assert.Equal("page_size", Assert.Single(error.Violations).Field);
+    }
+
+    [Fact]
+    public void The_next_token_resumes_after_the_last_item_and_the_last_page_has_none()
+    {
+        var page = PageRequest.From(2, "");
+        var (items, token) = page.Cut(["a", "b", "c"], s => s);
+
+        Assert.Equal(["a", "b"], items);
+        Assert.Equal("b", PageRequest.From(2, token).After);
+        Assert.Equal("", page.Cut(["c"], s => s).NextPageToken);
+    }
+}
+
+public sealed class DefaultDeadlineInterceptorTests
+{
+    private static readonly Method<string, string> Method = new(MethodType.Unary, "svc", "Call",
+        Marshallers.StringMarshaller, Marshallers.StringMarshaller);
+
+    private static DateTime? DeadlineSent(CallOptions options, FakeTimeProvider time)
+    {
+        DateTime? sent = null;
+        new DefaultDeadlineInterceptor(TimeSpan.FromSeconds(10), time).AsyncUnaryCall(
+            "request", new Grpc.Core.Interceptors.ClientInterceptorContext<string, string>(Method, null, options),
+            (_, context) =>
+            {
+                sent = context.Options.Deadline;
+                return new AsyncUnaryCall<string>(Task.FromResult(""), Task.FromResult(new Metadata()),
+                    () => Grpc.Core.Status.DefaultSuccess, () => [], () => { });
+            });
+        return sent;
+    }
+
+    [Fact]
+    public void A_call_without_a_deadline_gets_the_default_one()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
+
+        Assert.Equal(new DateTime(2026, 11, 25, 9, 0, 10, DateTimeKind.Utc), DeadlineSent(new CallOptions(), time));
+    }
+
+    [Fact]
+    public void A_caller_that_sets_its_own_deadline_keeps_it()
+    {
+        var own = new DateTime(2026, 11, 25, 9, 0, 2, DateTimeKind.Utc);
+
+        Assert.Equal(own, DeadlineSent(new CallOptions(deadline: own), new FakeTimeProvider()));
+    }
+}

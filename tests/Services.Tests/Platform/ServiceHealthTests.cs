@@ -1,0 +1,88 @@
+extern alias MeetingsService;
+extern alias ReferralsService;
+
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Grpc.Reflection.V1Alpha;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using InclusionServices.Tests.Meetings;
+using InclusionServices.Tests.Placements;
+using InclusionServices.Tests.Referrals;
+using InclusionServices.Tests.Reporting;
+using SchoolsApi = ReferralsService::InclusionServices.Referrals.Schools.SchoolsApi;
+
+namespace InclusionServices.Tests.Platform;
+
+/// <summary>Every service answers the standard health and reflection services without a token.</summary>
+public sealed class ServiceHealthTests(
+    ReferralsUnderTest referrals, MeetingsUnderTest meetings, PlacementsUnderTest placements, ReportingUnderTest reporting)
+    : IClassFixture<ReferralsUnderTest>, IClassFixture<MeetingsUnderTest>, IClassFixture<PlacementsUnderTest>,
+      IClassFixture<ReportingUnderTest>
+{
+    private IEnumerable<(string Area, GrpcChannel Channel, HttpClient Http)> Services() =>
+    [
+        ("referrals", referrals.Channel, referrals.CreateClient()),
+        ("meetings", meetings.Channel, meetings.CreateClient()),
+        ("placements", placements.Channel, placements.CreateClient()),
+        ("reporting", reporting.Channel, reporting.CreateClient()),
+    ];
+
+    [Fact]
+    public async Task Each_service_reports_serving_when_its_database_and_the_broker_are_reachable()
+    {
+        foreach (var (area, channel, http) in Services())
+        {
+            var reply = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
+            Assert.True(reply.Status == HealthCheckResponse.Types.ServingStatus.Serving, $"{area}: {reply.Status}");
+            Assert.Equal("Healthy", await http.GetStringAsync("/health"));
+            Assert.Equal("Healthy", await http.GetStringAsync("/alive"));
+        }
+    }
+
+    [Fact]
+    public async Task Each_service_lists_its_own_api_through_reflection()
+    {
+        foreach (var (area, channel, _) in Services())
+        {
+            using var call = new ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo();
+            await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" });
+            await call.RequestStream.CompleteAsync();
+            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+            var names = call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).ToList();
+            Assert.Contains(names, name => name.StartsWith($"inclusion.{area}.v1.", StringComparison.Ordinal));
+            Assert.Contains("grpc.health.v1.Health", names);
+        }
+    }
+}
+
+/// <summary>A Referrals service whose database does not exist: it must say so rather than claim to serve.</summary>
+public sealed class ReferralsWithoutDatabase : WebApplicationFactory<SchoolsApi>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:referralsdb", TestServers.NewDatabase("never_created"));
+        builder.UseSetting("ConnectionStrings:rabbitmq", TestServers.RabbitMq);
+        foreach (var (key, value) in Tokens.ServiceSettings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
+
+public sealed class UnreachableDatabaseTests(ReferralsWithoutDatabase service) : IClassFixture<ReferralsWithoutDatabase>
+{
+    [Fact]
+    public async Task Health_is_not_serving_and_readiness_fails_while_liveness_holds()
+    {
+        using var channel = GrpcChannel.ForAddress(service.Server.BaseAddress,
+            new GrpcChannelOptions { HttpHandler = service.Server.CreateHandler() });
+
+        var reply = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, reply.Status);
+        var http = service.CreateClient();
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/health")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/alive")).StatusCode);
+    }
+}
