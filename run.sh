@@ -7,6 +7,8 @@ source scripts/prerequisites.sh
 
 ensure_prerequisites
 trap stop_idle_epmd EXIT
+# Ctrl+C reaches the app host directly; this script waits for it to stop everything, then tidies up.
+trap ':' INT
 
 say "Starting the suite; the dashboard login URL follows (http://localhost:18888)"
 dotnet run --project AppHost --launch-profile http

@@ -28,9 +28,15 @@ ensure_prerequisites() {
   dotnet tool restore >/dev/null
 }
 
-# Stops the Erlang port mapper if no node is registered with it any more (RabbitMQ leaves it behind).
+# Stops the Erlang port mapper once no node is registered with it (RabbitMQ leaves it behind). A node takes a few
+# seconds to stop, so wait for it; a node that stays registered belongs to someone else and keeps its epmd.
 stop_idle_epmd() {
-  if command -v epmd >/dev/null 2>&1 && ! epmd -names 2>/dev/null | grep -q '^name '; then
-    epmd -kill >/dev/null 2>&1 || true
-  fi
+  command -v epmd >/dev/null 2>&1 || return 0
+  for _ in $(seq 1 30); do
+    if ! epmd -names 2>/dev/null | grep -q '^name '; then
+      epmd -kill >/dev/null 2>&1 || true
+      return 0
+    fi
+    sleep 0.5
+  done
 }
