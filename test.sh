@@ -58,13 +58,17 @@ pg_pid=$!
 amqp_port=$(free_port)
 rabbit_password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 mkdir -p "$work/rabbitmq/home" "$work/rabbitmq/mnesia" "$work/rabbitmq/log"
+management_port=$(free_port)
 cat >"$work/rabbitmq/rabbitmq.conf" <<CONF
 listeners.tcp.default = 127.0.0.1:$amqp_port
+management.tcp.ip = 127.0.0.1
+management.tcp.port = $management_port
 default_user = tests
 default_pass = $rabbit_password
 default_user_tags.administrator = true
 CONF
-echo '[].' >"$work/rabbitmq/enabled_plugins"
+# The management API lets each test class make a virtual host of its own, so queues never mix between tests.
+echo '[rabbitmq_management].' >"$work/rabbitmq/enabled_plugins"
 say "Starting a throwaway RabbitMQ on 127.0.0.1:$amqp_port"
 env RABBITMQ_NODENAME="inclusion-tests-$amqp_port@localhost" RABBITMQ_NODE_PORT="$amqp_port" \
   RABBITMQ_DIST_PORT=$((amqp_port + 2)) RABBITMQ_MNESIA_BASE="$work/rabbitmq/mnesia" \
@@ -87,6 +91,7 @@ wait_for rabbitmq bash -c "grep -q 'Server startup complete' '$work/rabbitmq.log
 
 export INCLUSION_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=$pg_password"
 export INCLUSION_TEST_RABBITMQ="amqp://tests:$rabbit_password@127.0.0.1:$amqp_port/"
+export INCLUSION_TEST_RABBITMQ_MANAGEMENT="http://tests:$rabbit_password@127.0.0.1:$management_port/"
 # The app host test runs its own local servers: on free ports, with data in the throwaway folder.
 export INCLUSION_TEST_WORK="$work"
 

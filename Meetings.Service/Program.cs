@@ -1,3 +1,4 @@
+using InclusionServices.EventBus;
 using InclusionServices.Meetings.PanelSittings;
 using InclusionServices.Meetings.Storage;
 using InclusionServices.ServiceDefaults;
@@ -11,9 +12,10 @@ if (Storage.IsMigrationStep(args))
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<MeetingsDatabase>(MeetingsDatabase.ConnectionName);
-builder.AddEventBus();
+builder.AddEventBus<MeetingsDatabase>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapGrpcService<EventHistoryApi<MeetingsDatabase>>();
 app.MapGrpcService<PanelSittingsApi>();
 await app.RunAsync();

@@ -1,3 +1,4 @@
+using InclusionServices.EventBus;
 using InclusionServices.Placements.Providers;
 using InclusionServices.Placements.Storage;
 using InclusionServices.ServiceDefaults;
@@ -11,9 +12,10 @@ if (Storage.IsMigrationStep(args))
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<PlacementsDatabase>(PlacementsDatabase.ConnectionName);
-builder.AddEventBus();
+builder.AddEventBus<PlacementsDatabase>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapGrpcService<EventHistoryApi<PlacementsDatabase>>();
 app.MapGrpcService<ProvidersApi>();
 await app.RunAsync();

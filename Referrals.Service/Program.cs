@@ -1,3 +1,4 @@
+using InclusionServices.EventBus;
 using InclusionServices.Referrals.Schools;
 using InclusionServices.Referrals.Storage;
 using InclusionServices.ServiceDefaults;
@@ -11,9 +12,10 @@ if (Storage.IsMigrationStep(args))
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<ReferralsDatabase>(ReferralsDatabase.ConnectionName);
-builder.AddEventBus();
+builder.AddEventBus<ReferralsDatabase>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapGrpcService<EventHistoryApi<ReferralsDatabase>>();
 app.MapGrpcService<SchoolsApi>();
 await app.RunAsync();

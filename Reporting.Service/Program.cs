@@ -1,4 +1,6 @@
+using InclusionServices.EventBus;
 using InclusionServices.Reporting.ExclusionPrevention;
+using InclusionServices.Reporting.Schools;
 using InclusionServices.Reporting.Storage;
 using InclusionServices.ServiceDefaults;
 
@@ -11,9 +13,10 @@ if (Storage.IsMigrationStep(args))
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<ReportingDatabase>(ReportingDatabase.ConnectionName);
-builder.AddEventBus();
+builder.AddEventBus<ReportingDatabase>(bus => bus.AddConsumer<SchoolRegisterProjection>());
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapGrpcService<EventHistoryApi<ReportingDatabase>>();
 app.MapGrpcService<ExclusionPreventionReportsApi>();
 await app.RunAsync();

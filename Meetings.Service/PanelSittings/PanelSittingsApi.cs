@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Inclusion.Events.V1;
 using Inclusion.Meetings.V1;
 using InclusionServices.Meetings.Storage;
 using InclusionServices.ServiceDefaults;
@@ -10,7 +11,7 @@ using PanelSittingMessage = Inclusion.Meetings.V1.PanelSitting;
 namespace InclusionServices.Meetings.PanelSittings;
 
 /// <summary>gRPC surface of the ISAP panel schedule.</summary>
-public sealed class PanelSittingsApi(MeetingsDatabase database) : Inclusion.Meetings.V1.PanelSittings.PanelSittingsBase
+public sealed class PanelSittingsApi(MeetingsDatabase database, TimeProvider time) : Inclusion.Meetings.V1.PanelSittings.PanelSittingsBase
 {
     private const string NamePrefix = "panelSittings/";
 
@@ -47,6 +48,13 @@ public sealed class PanelSittingsApi(MeetingsDatabase database) : Inclusion.Meet
 
         var sitting = PanelSitting.Schedule(phase, cutOff!.Value, meeting!.Value, requestId);
         database.PanelSittings.Add(sitting);
+        database.RecordEvent(new PanelSittingScheduled
+        {
+            PanelSitting = NamePrefix + sitting.Id,
+            Phase = (Inclusion.Events.V1.PanelPhase)sitting.Phase,
+            CutOffDate = sitting.CutOffDate.ToProtoDate(),
+            MeetingDate = sitting.MeetingDate.ToProtoDate(),
+        }, NamePrefix + sitting.Id, time.GetUtcNow());
         await database.SaveChangesAsync(context.CancellationToken);
         return ToMessage(sitting);
     }

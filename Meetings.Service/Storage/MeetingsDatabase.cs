@@ -1,3 +1,4 @@
+using InclusionServices.EventBus;
 using InclusionServices.Meetings.PanelSittings;
 using InclusionServices.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
@@ -6,14 +7,17 @@ using Microsoft.EntityFrameworkCore.Design;
 namespace InclusionServices.Meetings.Storage;
 
 /// <summary>The Meetings service's own PostgreSQL database.</summary>
-public sealed class MeetingsDatabase(DbContextOptions<MeetingsDatabase> options) : DbContext(options)
+public sealed class MeetingsDatabase(DbContextOptions<MeetingsDatabase> options) : ServiceDatabase(options)
 {
     public const string ConnectionName = "meetingsdb";
 
     public DbSet<PanelSitting> PanelSittings => Set<PanelSitting>();
 
+    protected override string Producer => "meetings";
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        base.OnModelCreating(modelBuilder);
         modelBuilder.Entity<PanelSitting>(sitting =>
         {
             sitting.HasKey(s => s.Id);

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Inclusion.Events.V1;
 using Inclusion.Placements.V1;
 using InclusionServices.Placements.Storage;
 using InclusionServices.ServiceDefaults;
@@ -11,7 +12,7 @@ using ProviderRegistration = InclusionServices.Placements.Providers.ProviderRegi
 namespace InclusionServices.Placements.Providers;
 
 /// <summary>gRPC surface of the alternative provision provider list.</summary>
-public sealed class ProvidersApi(PlacementsDatabase database) : Inclusion.Placements.V1.Providers.ProvidersBase
+public sealed class ProvidersApi(PlacementsDatabase database, TimeProvider time) : Inclusion.Placements.V1.Providers.ProvidersBase
 {
     private const string NamePrefix = "providers/";
 
@@ -42,6 +43,12 @@ public sealed class ProvidersApi(PlacementsDatabase database) : Inclusion.Placem
         }
         var provider = Provider.Add(given.DisplayName, registration, given.Capacity, requestId);
         database.Providers.Add(provider);
+        database.RecordEvent(new ProviderAdded
+        {
+            Provider = NamePrefix + provider.Id,
+            RegisteredSchool = provider.Registration == ProviderRegistration.RegisteredSchool,
+            Capacity = provider.Capacity,
+        }, NamePrefix + provider.Id, time.GetUtcNow());
         await database.SaveChangesAsync(context.CancellationToken);
         return ToMessage(provider);
     }

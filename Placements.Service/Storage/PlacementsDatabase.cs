@@ -1,3 +1,4 @@
+using InclusionServices.EventBus;
 using InclusionServices.Placements.Providers;
 using InclusionServices.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
@@ -6,14 +7,17 @@ using Microsoft.EntityFrameworkCore.Design;
 namespace InclusionServices.Placements.Storage;
 
 /// <summary>The Placements service's own PostgreSQL database.</summary>
-public sealed class PlacementsDatabase(DbContextOptions<PlacementsDatabase> options) : DbContext(options)
+public sealed class PlacementsDatabase(DbContextOptions<PlacementsDatabase> options) : ServiceDatabase(options)
 {
     public const string ConnectionName = "placementsdb";
 
     public DbSet<Provider> Providers => Set<Provider>();
 
+    protected override string Producer => "placements";
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        base.OnModelCreating(modelBuilder);
         modelBuilder.Entity<Provider>(provider =>
         {
             provider.HasKey(p => p.Id);

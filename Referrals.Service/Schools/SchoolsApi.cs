@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Inclusion.Events.V1;
 using Inclusion.Referrals.V1;
 using InclusionServices.Referrals.Storage;
 using InclusionServices.ServiceDefaults;
@@ -43,9 +44,11 @@ public sealed class SchoolsApi(ReferralsDatabase database, TimeProvider time) : 
             throw new RpcException(new Status(StatusCode.AlreadyExists, $"{NamePrefix}{given.Urn} is already registered."));
         }
 
-        var school = School.Register(given.Urn, given.DisplayName, (SchoolPhase)given.Phase, postcode!, requestId,
-            time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var school = School.Register(given.Urn, given.DisplayName, (SchoolPhase)given.Phase, postcode!, requestId, now);
         database.Schools.Add(school);
+        database.RecordEvent(new SchoolRegistered { SchoolUrn = school.Urn, Phase = (Inclusion.Events.V1.SchoolPhase)school.Phase },
+            NamePrefix + school.Urn, now);
         await database.SaveChangesAsync(context.CancellationToken);
         return ToMessage(school);
     }

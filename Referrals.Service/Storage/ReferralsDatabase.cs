@@ -1,3 +1,4 @@
+using InclusionServices.EventBus;
 using InclusionServices.Referrals.Schools;
 using InclusionServices.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
@@ -6,14 +7,17 @@ using Microsoft.EntityFrameworkCore.Design;
 namespace InclusionServices.Referrals.Storage;
 
 /// <summary>The Referrals service's own PostgreSQL database.</summary>
-public sealed class ReferralsDatabase(DbContextOptions<ReferralsDatabase> options) : DbContext(options)
+public sealed class ReferralsDatabase(DbContextOptions<ReferralsDatabase> options) : ServiceDatabase(options)
 {
     public const string ConnectionName = "referralsdb";
 
     public DbSet<School> Schools => Set<School>();
 
+    protected override string Producer => "referrals";
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        base.OnModelCreating(modelBuilder);
         modelBuilder.Entity<School>(school =>
         {
             school.HasKey(s => s.Urn);

@@ -19,12 +19,15 @@ public abstract class ServiceUnderTest<TEntryPoint, TDatabase>(string connection
 
     public GrpcChannel Channel { get; private set; } = null!;
 
+    /// <summary>The broker (a virtual host of this fixture's own unless set before the service starts).</summary>
+    public string? BrokerConnectionString { get; set; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         // UseSetting, not ConfigureAppConfiguration: the services read connection strings while building.
         builder.UseSetting($"ConnectionStrings:{connectionName}", DatabaseConnectionString);
-        builder.UseSetting("ConnectionStrings:rabbitmq", TestServers.RabbitMq);
-        foreach (var (key, value) in Tokens.ServiceSettings)
+        builder.UseSetting("ConnectionStrings:rabbitmq", BrokerConnectionString);
+        foreach (var (key, value) in Tokens.ServiceSettings.Concat(TestServers.QuickEventBusSettings))
         {
             builder.UseSetting(key, value);
         }
@@ -32,6 +35,7 @@ public abstract class ServiceUnderTest<TEntryPoint, TDatabase>(string connection
 
     public async Task InitializeAsync()
     {
+        BrokerConnectionString ??= await TestServers.NewVirtualHostAsync(connectionName);
         await using (var scope = Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<TDatabase>().Database.MigrateAsync();

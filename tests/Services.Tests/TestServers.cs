@@ -10,6 +10,7 @@ public static class TestServers
 {
     public static string Postgres => Required("INCLUSION_TEST_POSTGRES");
     public static string RabbitMq => Required("INCLUSION_TEST_RABBITMQ");
+    private static string RabbitMqManagement => Required("INCLUSION_TEST_RABBITMQ_MANAGEMENT");
 
     /// <summary>A connection string to a new, empty database of its own, so test classes never share state.</summary>
     public static string NewDatabase(string prefix)
@@ -17,6 +18,36 @@ public static class TestServers
         var name = $"{prefix}_{Guid.NewGuid():N}"[..40];
         return new NpgsqlConnectionStringBuilder(Postgres) { Database = name }.ConnectionString;
     }
+
+    /// <summary>
+    /// A connection string to a new RabbitMQ virtual host of its own: exchanges and queues of one test class
+    /// never receive another's events.
+    /// </summary>
+    public static async Task<string> NewVirtualHostAsync(string prefix)
+    {
+        var name = $"{prefix}-{Guid.NewGuid():N}";
+        var management = new Uri(RabbitMqManagement);
+        var credentials = Uri.UnescapeDataString(management.UserInfo);
+        using var http = new HttpClient { BaseAddress = new Uri(management.GetLeftPart(UriPartial.Authority)) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(credentials)));
+        (await http.PutAsync($"/api/vhosts/{name}", null)).EnsureSuccessStatusCode();
+        var user = credentials.Split(':')[0];
+        var everything = new StringContent("""{"configure":".*","write":".*","read":".*"}""", System.Text.Encoding.UTF8, "application/json");
+        (await http.PutAsync($"/api/permissions/{name}/{user}", everything)).EnsureSuccessStatusCode();
+        return new UriBuilder(RabbitMq) { Path = "/" + name }.Uri.ToString();
+    }
+
+    /// <summary>Event bus timings short enough for tests: quick polling, back-off and consumer retries.</summary>
+    public static Dictionary<string, string?> QuickEventBusSettings => new()
+    {
+        ["EventBus:PollInterval"] = "00:00:00.050",
+        ["EventBus:InitialBackoff"] = "00:00:00.100",
+        ["EventBus:MaxBackoff"] = "00:00:01",
+        ["EventBus:PublishTimeout"] = "00:00:05",
+        ["EventBus:RetryIntervals:0"] = "00:00:00.050",
+        ["EventBus:RetryIntervals:1"] = "00:00:00.100",
+    };
 
     private static string Required(string variable) =>
         Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value

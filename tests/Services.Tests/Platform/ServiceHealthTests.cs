@@ -62,7 +62,7 @@ public sealed class ReferralsWithoutDatabase : WebApplicationFactory<SchoolsApi>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:referralsdb", TestServers.NewDatabase("never_created"));
-        builder.UseSetting("ConnectionStrings:rabbitmq", TestServers.RabbitMq);
+        builder.UseSetting("ConnectionStrings:rabbitmq", TestServers.RabbitMq); // no consumers: the shared virtual host is enough
         foreach (var (key, value) in Tokens.ServiceSettings)
         {
             builder.UseSetting(key, value);

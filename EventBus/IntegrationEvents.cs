@@ -1,0 +1,43 @@
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+
+namespace Inclusion.Events.V1
+{
+    /// <summary>An event one service tells the others about: a protobuf message whose field 1 is its metadata.</summary>
+    public interface IIntegrationEvent : IMessage
+    {
+        EventMetadata Metadata { get; set; }
+    }
+
+    public sealed partial class SchoolRegistered : IIntegrationEvent;
+    public sealed partial class PanelSittingScheduled : IIntegrationEvent;
+    public sealed partial class ProviderAdded : IIntegrationEvent;
+}
+
+namespace InclusionServices.EventBus
+{
+    using Inclusion.Events.V1;
+
+    /// <summary>Every integration event type, by its full protobuf name (which is also its exchange name).</summary>
+    public static class EventCatalog
+    {
+        private static readonly IReadOnlyDictionary<string, MessageDescriptor> ByName =
+            new[] { SchoolRegistered.Descriptor, PanelSittingScheduled.Descriptor, ProviderAdded.Descriptor }
+                .ToDictionary(d => d.FullName);
+
+        /// <summary>Reads an event from its protobuf JSON; unknown fields from newer producers are ignored.</summary>
+        public static IIntegrationEvent Parse(string eventType, string json) =>
+            ByName.TryGetValue(eventType, out var descriptor)
+                ? (IIntegrationEvent)EventJson.Parser.Parse(json, descriptor)
+                : throw new InvalidOperationException($"Unknown integration event type '{eventType}'.");
+
+        public static Type ClrType(string eventType) => ByName[eventType].ClrType;
+    }
+
+    /// <summary>The wire body of an event: the protobuf JSON mapping (see docs/events.md).</summary>
+    public static class EventJson
+    {
+        public static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
+        public static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
+    }
+}

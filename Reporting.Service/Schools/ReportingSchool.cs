@@ -1,0 +1,8 @@
+namespace InclusionServices.Reporting.Schools;
+
+/// <summary>What Reporting knows of a school: its URN and phase, enough to put its figures in the right column.</summary>
+public sealed class ReportingSchool
+{
+    public string Urn { get; set; } = "";
+    public ExclusionPrevention.ReportPhase Phase { get; set; }
+}
