@@ -31,6 +31,9 @@ public static class EventBusRegistration
         {
             bus.SetKebabCaseEndpointNameFormatter();
             bus.AddConsumeObserver<DeadLetterObserver>();
+            // A failed event goes to its queue's _error queue with the reason in its headers. MassTransit's Fault<T>
+            // events are not published: they would add an exchange per interface of every protobuf message.
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.PublishFaults = false);
             addConsumers?.Invoke(bus);
             bus.UsingRabbitMq((context, rabbit) =>
             {

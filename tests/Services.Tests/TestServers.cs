@@ -15,7 +15,7 @@ public static class TestServers
     /// <summary>A connection string to a new, empty database of its own, so test classes never share state.</summary>
     public static string NewDatabase(string prefix)
     {
-        var name = $"{prefix}_{Guid.NewGuid():N}"[..40];
+        var name = $"{prefix[..Math.Min(prefix.Length, 24)]}_{Guid.NewGuid():N}";
         return new NpgsqlConnectionStringBuilder(Postgres) { Database = name }.ConnectionString;
     }
 

@@ -1,0 +1,111 @@
+using Google.Protobuf.WellKnownTypes;
+using Inclusion.Events.V1;
+using InclusionServices.EventBus;
+using Microsoft.EntityFrameworkCore;
+using RabbitMQ.Client;
+
+namespace InclusionServices.Tests.Events;
+
+/// <summary>The outbox dispatcher and idempotent consumers on the real broker and the real database.</summary>
+public sealed class OutboxAndInboxTests
+{
+    private const string ProviderAddedExchange = "inclusion.events.v1.ProviderAdded";
+    // MassTransit names a consumer's queue in kebab case without the "Consumer" suffix.
+    private const string ConsumerQueue = "tally";
+
+    private static ProviderAdded Provider(int capacity) => new()
+    {
+        Metadata = new EventMetadata
+        {
+            EventId = Guid.NewGuid().ToString(),
+            Producer = "placements",
+            Sequence = 1,
+            OccurredAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
+        },
+        Provider = $"providers/{Guid.NewGuid()}",
+        Capacity = capacity,
+    };
+
+    [Fact]
+    public async Task An_event_delivered_three_times_is_applied_once()
+    {
+        var broker = await TestServers.NewVirtualHostAsync("inbox");
+        await using var bench = await TallyBench.StartAsync(TestServers.NewDatabase("inbox"), broker, dispatch: false);
+        await using var plain = await PlainRabbitMq.ConnectAsync(broker);
+        var added = Provider(capacity: 3);
+        var eventId = Guid.Parse(added.Metadata.EventId);
+
+        for (var delivery = 0; delivery < 3; delivery++)
+        {
+            await plain.PublishJsonAsync(ProviderAddedExchange, EventJson.Formatter.Format(added), added.Metadata.EventId);
+        }
+
+        await Eventually.HoldsAsync(() => Task.FromResult(bench.Deliveries.Handled == 3), "all three deliveries were handled");
+        var tally = await bench.WithDatabase(db => db.Tallies.SingleAsync(t => t.EventId == eventId));
+        Assert.Equal(1, tally.Times);
+        Assert.Equal(1, await bench.WithDatabase(db => db.InboxEntries.CountAsync(e => e.EventId == eventId)));
+    }
+
+    [Fact]
+    public async Task A_consumer_that_fails_one_event_lets_the_others_through_and_that_one_lands_in_the_error_queue()
+    {
+        var broker = await TestServers.NewVirtualHostAsync("poison");
+        await using var bench = await TallyBench.StartAsync(TestServers.NewDatabase("poison"), broker, dispatch: false);
+        await using var plain = await PlainRabbitMq.ConnectAsync(broker);
+        var good = Enumerable.Range(1, 4).Select(Provider).ToList();
+        var poison = Provider(TallyConsumer.PoisonCapacity);
+
+        foreach (var added in good.Take(2).Append(poison).Concat(good.Skip(2)))
+        {
+            await plain.PublishJsonAsync(ProviderAddedExchange, EventJson.Formatter.Format(added), added.Metadata.EventId);
+        }
+
+        await Eventually.HoldsAsync(async () => await plain.QueueLengthAsync(ConsumerQueue + "_error") == 1,
+            "the refused event reached the error queue");
+        var applied = await bench.WithDatabase(db => db.Tallies.Select(t => t.EventId).ToListAsync());
+        Assert.Equal(good.Select(g => Guid.Parse(g.Metadata.EventId)).Order(), applied.Order());
+
+        var dead = await plain.Channel.BasicGetAsync(ConsumerQueue + "_error", autoAck: true);
+        Assert.NotNull(dead);
+        Assert.Equal(poison.Metadata.EventId, dead.BasicProperties.MessageId);
+        var reason = System.Text.Encoding.UTF8.GetString((byte[])dead.BasicProperties.Headers!["MT-Fault-Message"]!);
+        Assert.Contains("refuses a provider with 13 places", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_dispatcher_replicas_publish_a_thousand_events_each_exactly_once_and_in_order()
+    {
+        var broker = await TestServers.NewVirtualHostAsync("replicas");
+        var database = TestServers.NewDatabase("replicas");
+        await using var plain = await PlainRabbitMq.ConnectAsync(broker);
+        var counted = await plain.BindQueueAsync(ProviderAddedExchange);
+        await using var first = await TallyBench.StartAsync(database, broker, consume: false);
+        await using var second = await TallyBench.StartAsync(database, broker, consume: false);
+
+        for (var batch = 0; batch < 10; batch++)
+        {
+            await first.WithDatabase(async db =>
+            {
+                for (var i = 0; i < 100; i++)
+                {
+                    db.RecordEvent(Provider(capacity: 2), $"providers/{batch}-{i}", DateTimeOffset.UtcNow);
+                }
+                return await db.SaveChangesAsync();
+            });
+        }
+
+        var received = new List<BasicGetResult>();
+        await Eventually.HoldsAsync(async () =>
+        {
+            received.AddRange(await plain.DrainAsync(counted));
+            return received.Count >= 1000 && await first.WithDatabase(db => db.OutboxEvents.AllAsync(e => e.PublishedAt != null));
+        }, "all 1,000 events were published");
+        await Task.Delay(500);
+        received.AddRange(await plain.DrainAsync(counted));
+
+        Assert.Equal(1000, received.Count);
+        Assert.Equal(1000, received.Select(m => m.BasicProperties.MessageId).Distinct().Count());
+        var sequences = received.Select(m => (long)m.BasicProperties.Headers![EventHeaders.Sequence]!).ToList();
+        Assert.Equal(Enumerable.Range(1, 1000).Select(i => (long)i), sequences);
+    }
+}
