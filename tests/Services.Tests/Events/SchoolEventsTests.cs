@@ -152,6 +152,33 @@ public sealed class SchoolEventsTests(SchoolEventsBench bench, ITestOutputHelper
     }
 
     [Fact]
+    public async Task One_trace_runs_from_the_registration_call_through_the_publish_to_the_consumer()
+    {
+        var seen = new System.Collections.Concurrent.ConcurrentBag<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) =>
+                System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = seen.Add,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+
+        await Register("430001");
+        await Eventually.HoldsAsync(async () => await ReportingSchoolsAsync(["430001"]) == 1, "Reporting has the school");
+        await Eventually.HoldsAsync(() => Task.FromResult(seen.Any(IsConsume)), "the consume span ended");
+
+        var publish = seen.Single(a => a.OperationName == $"publish {Exchange}"
+            && seen.Any(consume => IsConsume(consume) && consume.TraceId == a.TraceId)
+            && seen.Any(call => call.Kind == System.Diagnostics.ActivityKind.Server && call.TraceId == a.TraceId
+                && call.DisplayName.Contains("CreateSchool", StringComparison.Ordinal)));
+        Assert.NotEqual(default, publish.ParentSpanId);
+
+        static bool IsConsume(System.Diagnostics.Activity activity) =>
+            activity.Source.Name == "MassTransit" && activity.Kind == System.Diagnostics.ActivityKind.Consumer;
+    }
+
+    [Fact]
     public async Task The_history_is_not_for_school_users()
     {
         var history = new EventHistory.EventHistoryClient(bench.Referrals.Channel);
