@@ -27,9 +27,13 @@ public static class EventBusRegistration
         var options = builder.Configuration.GetSection(EventBusOptions.SectionName).Get<EventBusOptions>() ?? new EventBusOptions();
         builder.Services.Configure<EventBusOptions>(builder.Configuration.GetSection(EventBusOptions.SectionName));
 
+        // Queues are named "<service>-<consumer>", so two services consuming the same event never share a queue.
+        var queuePrefix = builder.Configuration["EventBus:QueuePrefix"]
+            ?? builder.Environment.ApplicationName.Split('.')[0].ToLowerInvariant();
+
         builder.Services.AddMassTransit(bus =>
         {
-            bus.SetKebabCaseEndpointNameFormatter();
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(queuePrefix, includeNamespace: false));
             bus.AddConsumeObserver<DeadLetterObserver>();
             // A failed event goes to its queue's _error queue with the reason in its headers. MassTransit's Fault<T>
             // events are not published: they would add an exchange per interface of every protobuf message.

@@ -12,6 +12,7 @@ namespace Inclusion.Events.V1
     public sealed partial class SchoolRegistered : IIntegrationEvent;
     public sealed partial class PanelSittingScheduled : IIntegrationEvent;
     public sealed partial class ProviderAdded : IIntegrationEvent;
+    public sealed partial class SchoolCalendarChanged : IIntegrationEvent;
 }
 
 namespace InclusionServices.EventBus
@@ -22,7 +23,7 @@ namespace InclusionServices.EventBus
     public static class EventCatalog
     {
         private static readonly IReadOnlyDictionary<string, MessageDescriptor> ByName =
-            new[] { SchoolRegistered.Descriptor, PanelSittingScheduled.Descriptor, ProviderAdded.Descriptor }
+            new[] { SchoolRegistered.Descriptor, PanelSittingScheduled.Descriptor, ProviderAdded.Descriptor, SchoolCalendarChanged.Descriptor }
                 .ToDictionary(d => d.FullName);
 
         /// <summary>Reads an event from its protobuf JSON; unknown fields from newer producers are ignored.</summary>

@@ -1,3 +1,4 @@
+using InclusionServices.CalendarOverrides;
 using InclusionServices.EventBus;
 using InclusionServices.Meetings.PanelSittings;
 using InclusionServices.Meetings.Storage;
@@ -11,8 +12,9 @@ if (Storage.IsMigrationStep(args))
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddSchoolCalendar();
 builder.AddServiceDatabase<MeetingsDatabase>(MeetingsDatabase.ConnectionName);
-builder.AddEventBus<MeetingsDatabase>();
+builder.AddEventBus<MeetingsDatabase>(bus => bus.AddConsumer<SchoolCalendarChangedConsumer<MeetingsDatabase>>());
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

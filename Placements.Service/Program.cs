@@ -1,3 +1,4 @@
+using InclusionServices.CalendarOverrides;
 using InclusionServices.EventBus;
 using InclusionServices.Placements.Providers;
 using InclusionServices.Placements.Storage;
@@ -11,8 +12,9 @@ if (Storage.IsMigrationStep(args))
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddSchoolCalendar();
 builder.AddServiceDatabase<PlacementsDatabase>(PlacementsDatabase.ConnectionName);
-builder.AddEventBus<PlacementsDatabase>();
+builder.AddEventBus<PlacementsDatabase>(bus => bus.AddConsumer<SchoolCalendarChangedConsumer<PlacementsDatabase>>());
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

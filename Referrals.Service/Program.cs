@@ -1,4 +1,6 @@
+using InclusionServices.CalendarOverrides;
 using InclusionServices.EventBus;
+using InclusionServices.Referrals.Calendars;
 using InclusionServices.Referrals.Schools;
 using InclusionServices.Referrals.Storage;
 using InclusionServices.ServiceDefaults;
@@ -11,6 +13,7 @@ if (Storage.IsMigrationStep(args))
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddSchoolCalendar();
 builder.AddServiceDatabase<ReferralsDatabase>(ReferralsDatabase.ConnectionName);
 builder.AddEventBus<ReferralsDatabase>();
 
@@ -18,4 +21,5 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapGrpcService<EventHistoryApi<ReferralsDatabase>>();
 app.MapGrpcService<SchoolsApi>();
+app.MapGrpcService<SchoolCalendarsApi>();
 await app.RunAsync();

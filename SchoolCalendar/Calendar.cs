@@ -46,7 +46,51 @@ public sealed class SchoolYearCalendar(
 /// schools may keep other term dates, and every school sets its own INSET days.
 /// </summary>
 public sealed record SchoolCalendarOverride(string SchoolUrn, int SchoolYearStart, IReadOnlyList<Term>? Terms,
-    IReadOnlySet<DateOnly> InsetDays);
+    IReadOnlySet<DateOnly> InsetDays)
+{
+    /// <summary>The "URN" of an override that changes the local authority's own calendar, for every school.</summary>
+    public const string LocalAuthority = "";
+}
+
+/// <summary>The rules a school year's terms keep, wherever they come from (a file or a manager's change).</summary>
+public static class TermRules
+{
+    /// <summary>What is wrong with a school year's terms, as (term index, description); empty when nothing is.</summary>
+    public static IReadOnlyList<(int Index, string Problem)> Check(IReadOnlyList<Term> terms, int startYear)
+    {
+        var problems = new List<(int, string)>();
+        if (terms.Count != 3)
+        {
+            problems.Add((-1, $"a school year has autumn, spring and summer terms; {terms.Count} were given"));
+            return problems;
+        }
+        for (var i = 0; i < terms.Count; i++)
+        {
+            var term = terms[i];
+            if (term.Name != (TermName)(i + 1))
+            {
+                problems.Add((i, $"terms must be autumn, spring, summer in that order; expected {(TermName)(i + 1)} here"));
+            }
+            if (new[] { term.Start, term.End, term.HalfTermStart, term.HalfTermEnd }.Any(d => SchoolYears.Of(d) != startYear))
+            {
+                problems.Add((i, $"every date must be in the school year {SchoolYears.Label(startYear)} (1 August to 31 July)"));
+            }
+            if (term.End < term.Start)
+            {
+                problems.Add((i, "the term ends before it starts"));
+            }
+            if (term.HalfTermEnd < term.HalfTermStart || term.HalfTermStart <= term.Start || term.HalfTermEnd >= term.End)
+            {
+                problems.Add((i, "the half term must lie inside the term, after its first day and before its last"));
+            }
+            if (i > 0 && term.Start <= terms[i - 1].End)
+            {
+                problems.Add((i, "the term starts before the previous term has ended"));
+            }
+        }
+        return problems;
+    }
+}
 
 /// <summary>No calendar is held for the school year a date falls in, so no school day can be counted there.</summary>
 public sealed class CalendarNotKnownException(int schoolYearStart)

@@ -48,22 +48,39 @@ public sealed class SchoolDays
         }
         var startYear = SchoolYears.Of(date);
         var year = _calendar.Year(startYear);
-        var schoolOverride = _calendar.Override(_schoolUrn, startYear);
-        var term = (schoolOverride?.Terms ?? year.Terms).FirstOrDefault(t => t.Contains(date));
+        var term = TermsOf(startYear).FirstOrDefault(t => t.Contains(date));
         return term is not null
             && !term.InHalfTerm(date)
             && !year.BankHolidays.ContainsKey(date)
             && !year.InsetDays.Contains(date)
-            && schoolOverride?.InsetDays.Contains(date) != true;
+            && _calendar.Override(SchoolCalendarOverride.LocalAuthority, startYear)?.InsetDays.Contains(date) != true
+            && _calendar.Override(_schoolUrn, startYear)?.InsetDays.Contains(date) != true;
     }
 
     /// <summary>The term a date falls in (half terms included), or null in the holidays between terms.</summary>
     public TermName? TermOf(DateOnly date)
     {
-        var startYear = SchoolYears.Of(date);
-        var terms = _calendar.Override(_schoolUrn, startYear)?.Terms ?? _calendar.Year(startYear).Terms;
-        return terms.FirstOrDefault(t => t.Contains(date))?.Name;
+        return TermsOf(SchoolYears.Of(date)).FirstOrDefault(t => t.Contains(date))?.Name;
     }
+
+    /// <summary>The terms this school keeps: its own, else the local authority's as changed, else the file's.</summary>
+    public IReadOnlyList<Term> TermsOf(int startYear) =>
+        _calendar.Override(_schoolUrn, startYear)?.Terms
+        ?? _calendar.Override(SchoolCalendarOverride.LocalAuthority, startYear)?.Terms
+        ?? _calendar.Year(startYear).Terms;
+
+    /// <summary>The INSET days of the local authority's calendar and of this school.</summary>
+    public IReadOnlySet<DateOnly> InsetDaysOf(int startYear)
+    {
+        var days = new HashSet<DateOnly>(_calendar.Year(startYear).InsetDays);
+        days.UnionWith(_calendar.Override(SchoolCalendarOverride.LocalAuthority, startYear)?.InsetDays ?? new HashSet<DateOnly>());
+        days.UnionWith(_calendar.Override(_schoolUrn, startYear)?.InsetDays ?? new HashSet<DateOnly>());
+        return days;
+    }
+
+    /// <summary>School days in a whole school year.</summary>
+    public int SchoolDaysIn(int startYear) =>
+        SchoolDaysBetween(SchoolYears.FirstDate(startYear).AddDays(-1), SchoolYears.LastDate(startYear));
 
     /// <summary>The nth school day after <paramref name="date"/> (the day itself not counted): "within n school days of".</summary>
     public DateOnly NthSchoolDayAfter(DateOnly date, int n)

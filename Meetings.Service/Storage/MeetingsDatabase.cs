@@ -1,3 +1,4 @@
+using InclusionServices.CalendarOverrides;
 using InclusionServices.EventBus;
 using InclusionServices.Meetings.PanelSittings;
 using InclusionServices.ServiceDefaults;
@@ -7,17 +8,20 @@ using Microsoft.EntityFrameworkCore.Design;
 namespace InclusionServices.Meetings.Storage;
 
 /// <summary>The Meetings service's own PostgreSQL database.</summary>
-public sealed class MeetingsDatabase(DbContextOptions<MeetingsDatabase> options) : ServiceDatabase(options)
+public sealed class MeetingsDatabase(DbContextOptions<MeetingsDatabase> options) : ServiceDatabase(options), ICalendarOverrideStore
 {
     public const string ConnectionName = "meetingsdb";
 
     public DbSet<PanelSitting> PanelSittings => Set<PanelSitting>();
+
+    public DbSet<CalendarOverrideRow> CalendarOverrides => Set<CalendarOverrideRow>();
 
     protected override string Producer => "meetings";
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
+        modelBuilder.AddCalendarOverrides();
         modelBuilder.Entity<PanelSitting>(sitting =>
         {
             sitting.HasKey(s => s.Id);

@@ -1,3 +1,4 @@
+using InclusionServices.CalendarOverrides;
 using InclusionServices.EventBus;
 using InclusionServices.Placements.Providers;
 using InclusionServices.ServiceDefaults;
@@ -7,17 +8,20 @@ using Microsoft.EntityFrameworkCore.Design;
 namespace InclusionServices.Placements.Storage;
 
 /// <summary>The Placements service's own PostgreSQL database.</summary>
-public sealed class PlacementsDatabase(DbContextOptions<PlacementsDatabase> options) : ServiceDatabase(options)
+public sealed class PlacementsDatabase(DbContextOptions<PlacementsDatabase> options) : ServiceDatabase(options), ICalendarOverrideStore
 {
     public const string ConnectionName = "placementsdb";
 
     public DbSet<Provider> Providers => Set<Provider>();
+
+    public DbSet<CalendarOverrideRow> CalendarOverrides => Set<CalendarOverrideRow>();
 
     protected override string Producer => "placements";
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
+        modelBuilder.AddCalendarOverrides();
         modelBuilder.Entity<Provider>(provider =>
         {
             provider.HasKey(p => p.Id);

@@ -1,3 +1,4 @@
+using InclusionServices.CalendarOverrides;
 using InclusionServices.EventBus;
 using InclusionServices.Referrals.Schools;
 using InclusionServices.ServiceDefaults;
@@ -7,17 +8,20 @@ using Microsoft.EntityFrameworkCore.Design;
 namespace InclusionServices.Referrals.Storage;
 
 /// <summary>The Referrals service's own PostgreSQL database.</summary>
-public sealed class ReferralsDatabase(DbContextOptions<ReferralsDatabase> options) : ServiceDatabase(options)
+public sealed class ReferralsDatabase(DbContextOptions<ReferralsDatabase> options) : ServiceDatabase(options), ICalendarOverrideStore
 {
     public const string ConnectionName = "referralsdb";
 
     public DbSet<School> Schools => Set<School>();
+
+    public DbSet<CalendarOverrideRow> CalendarOverrides => Set<CalendarOverrideRow>();
 
     protected override string Producer => "referrals";
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
+        modelBuilder.AddCalendarOverrides();
         modelBuilder.Entity<School>(school =>
         {
             school.HasKey(s => s.Urn);

@@ -10,8 +10,8 @@ namespace InclusionServices.Tests.Events;
 public sealed class OutboxAndInboxTests
 {
     private const string ProviderAddedExchange = "inclusion.events.v1.ProviderAdded";
-    // MassTransit names a consumer's queue in kebab case without the "Consumer" suffix.
-    private const string ConsumerQueue = "tally";
+    // "<service>-<consumer>" in kebab case, without the "Consumer" suffix.
+    private const string ConsumerQueue = TallyBench.QueuePrefix + "-tally";
 
     private static ProviderAdded Provider(int capacity) => new()
     {

@@ -74,6 +74,7 @@ public sealed class DeliveryCounter : IConsumeObserver
 /// </summary>
 public sealed class TallyBench : IAsyncDisposable
 {
+    public const string QueuePrefix = "bench";
     private readonly IHost _host;
 
     private TallyBench(IHost host) => _host = host;
@@ -88,6 +89,7 @@ public sealed class TallyBench : IAsyncDisposable
             ["ConnectionStrings:tallydb"] = database,
             ["ConnectionStrings:rabbitmq"] = broker,
             ["EventBus:DispatchEvents"] = dispatch.ToString(),
+            ["EventBus:QueuePrefix"] = QueuePrefix,
         }.Concat(TestServers.QuickEventBusSettings));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DeliveryCounter>();

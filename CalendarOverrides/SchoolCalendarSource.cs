@@ -1,0 +1,62 @@
+using Inclusion.Events.V1;
+using InclusionServices.EventBus;
+using InclusionServices.SchoolCalendar;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace InclusionServices.CalendarOverrides;
+
+/// <summary>The shipped calendar and rules with the overrides a service holds: where every deadline is counted.</summary>
+public sealed class SchoolCalendarSource(ReferenceData referenceData)
+{
+    public ReferenceData ReferenceData { get; } = referenceData;
+
+    public async Task<LocalAuthorityCalendar> CalendarAsync<TDatabase>(TDatabase database, CancellationToken cancellationToken)
+        where TDatabase : DbContext, ICalendarOverrideStore
+    {
+        var rows = await database.CalendarOverrides.AsNoTracking().ToListAsync(cancellationToken);
+        return new LocalAuthorityCalendar(ReferenceData.Calendar.Years, rows.Select(r => r.ToOverride()));
+    }
+
+    public async Task<StatutoryDeadlines> DeadlinesAsync<TDatabase>(TDatabase database, CancellationToken cancellationToken)
+        where TDatabase : DbContext, ICalendarOverrideStore =>
+        new(await CalendarAsync(database, cancellationToken), ReferenceData.Rules);
+}
+
+public static class SchoolCalendarRegistration
+{
+    /// <summary>
+    /// Reads the shipped calendar and statutory rules now, so that an invalid file stops start-up with its file,
+    /// line and reason instead of surfacing on the first deadline.
+    /// </summary>
+    public static IHostApplicationBuilder AddSchoolCalendar(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(new SchoolCalendarSource(ReferenceData.Load(builder.Configuration["SchoolCalendar:DataDirectory"])));
+        return builder;
+    }
+}
+
+/// <summary>Keeps a service's copy of the calendar overrides Referrals publishes.</summary>
+public sealed class SchoolCalendarChangedConsumer<TDatabase>(TDatabase database, TimeProvider time)
+    : IdempotentConsumer<SchoolCalendarChanged, TDatabase>(database, time)
+    where TDatabase : ServiceDatabase, ICalendarOverrideStore
+{
+    protected override async Task ApplyAsync(SchoolCalendarChanged changed, CancellationToken cancellationToken)
+    {
+        var row = await Database.CalendarOverrides.SingleOrDefaultAsync(
+            r => r.SchoolUrn == changed.SchoolUrn && r.SchoolYearStart == changed.SchoolYearStart, cancellationToken);
+        if (row is null)
+        {
+            row = new CalendarOverrideRow { SchoolUrn = changed.SchoolUrn, SchoolYearStart = changed.SchoolYearStart };
+            Database.CalendarOverrides.Add(row);
+        }
+        else if (row.SourceSequence >= changed.Metadata.Sequence)
+        {
+            return; // an older change arriving late: what we hold is newer
+        }
+        row.SetTerms(CalendarOverrideRow.TermsFrom(changed));
+        row.InsetDays = changed.InsetDays.Select(CalendarOverrideRow.ToDate).ToList();
+        row.SourceSequence = changed.Metadata.Sequence;
+    }
+}
