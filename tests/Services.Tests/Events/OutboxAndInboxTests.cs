@@ -73,14 +73,14 @@ public sealed class OutboxAndInboxTests
     }
 
     [Fact]
-    public async Task Two_dispatcher_replicas_publish_a_thousand_events_each_exactly_once_and_in_order()
+    public async Task Two_replicas_publish_a_thousand_events_each_exactly_once_in_order_and_share_consuming_them()
     {
         var broker = await TestServers.NewVirtualHostAsync("replicas");
         var database = TestServers.NewDatabase("replicas");
         await using var plain = await PlainRabbitMq.ConnectAsync(broker);
         var counted = await plain.BindQueueAsync(ProviderAddedExchange);
-        await using var first = await TallyBench.StartAsync(database, broker, consume: false);
-        await using var second = await TallyBench.StartAsync(database, broker, consume: false);
+        await using var first = await TallyBench.StartAsync(database, broker);
+        await using var second = await TallyBench.StartAsync(database, broker);
 
         for (var batch = 0; batch < 10; batch++)
         {
@@ -107,5 +107,12 @@ public sealed class OutboxAndInboxTests
         Assert.Equal(1000, received.Select(m => m.BasicProperties.MessageId).Distinct().Count());
         var sequences = received.Select(m => (long)m.BasicProperties.Headers![EventHeaders.Sequence]!).ToList();
         Assert.Equal(Enumerable.Range(1, 1000).Select(i => (long)i), sequences);
+
+        // Both replicas also consume from the one queue: each takes a share, and every event is applied once.
+        await Eventually.HoldsAsync(async () => await first.WithDatabase(db => db.Tallies.CountAsync()) == 1000,
+            "all 1,000 events were applied");
+        Assert.All(await first.WithDatabase(db => db.Tallies.ToListAsync()), tally => Assert.Equal(1, tally.Times));
+        Assert.True(first.Deliveries.Handled > 0 && second.Deliveries.Handled > 0,
+            $"deliveries handled: {first.Deliveries.Handled} and {second.Deliveries.Handled}");
     }
 }
