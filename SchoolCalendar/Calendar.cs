@@ -69,7 +69,7 @@ public static class TermRules
             var term = terms[i];
             if (term.Name != (TermName)(i + 1))
             {
-                problems.Add((i, $"terms must be autumn, spring, summer in that order; expected {(TermName)(i + 1)} here"));
+                problems.Add((i, $"terms must be autumn, spring, summer in that order; expected {((TermName)(i + 1)).ToString().ToLowerInvariant()} here"));
             }
             if (new[] { term.Start, term.End, term.HalfTermStart, term.HalfTermEnd }.Any(d => SchoolYears.Of(d) != startYear))
             {

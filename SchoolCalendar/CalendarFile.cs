@@ -31,6 +31,7 @@ public static class CalendarFile
         int? startYear = null;
         string? status = null;
         var terms = new List<Term>();
+        var termLines = new List<int>();
         var bankHolidays = new Dictionary<DateOnly, string>();
         var inset = new HashSet<DateOnly>();
         var insetLines = new List<(DateOnly Date, int Line)>();
@@ -72,7 +73,8 @@ public static class CalendarFile
                     }
                     break;
                 case "term":
-                    terms.Add(reader.Term(words, startYear!.Value, terms));
+                    terms.Add(reader.Term(words, startYear!.Value));
+                    termLines.Add(lineNumber);
                     break;
                 case "bank-holiday":
                     var holiday = reader.DateIn(words, 1, startYear!.Value);
@@ -107,6 +109,10 @@ public static class CalendarFile
         if (terms.Count != 3)
         {
             throw end.Error($"a school year has autumn, spring and summer terms; this file has {terms.Count}");
+        }
+        if (TermRules.Check(terms, startYear.Value) is [var (index, problem), ..])
+        {
+            throw new ReferenceDataException(file, termLines[index], problem);
         }
         if (status is null)
         {
@@ -177,7 +183,7 @@ public static class CalendarFile
             return date;
         }
 
-        public Term Term(string[] words, int startYear, IReadOnlyList<Term> earlier)
+        public Term Term(string[] words, int startYear)
         {
             if (words.Length != 7 || words[4] != "half-term")
             {
@@ -188,26 +194,8 @@ public static class CalendarFile
             {
                 throw Error($"'{words[1]}' is not a term: autumn, spring or summer");
             }
-            var expected = (TermName)(earlier.Count + 1);
-            if (name != expected)
-            {
-                throw Error($"terms must be listed autumn, spring, summer; expected {expected.ToString().ToLowerInvariant()} here");
-            }
-            var term = new Term(name, DateIn(words, 2, startYear), DateIn(words, 3, startYear),
+            return new Term(name, DateIn(words, 2, startYear), DateIn(words, 3, startYear),
                 DateIn(words, 5, startYear), DateIn(words, 6, startYear));
-            if (term.End < term.Start)
-            {
-                throw Error("the term ends before it starts");
-            }
-            if (term.HalfTermEnd < term.HalfTermStart || term.HalfTermStart <= term.Start || term.HalfTermEnd >= term.End)
-            {
-                throw Error("the half term must lie inside the term, after its first day and before its last");
-            }
-            if (earlier.Count > 0 && term.Start <= earlier[^1].End)
-            {
-                throw Error($"the {words[1]} term starts before the previous term has ended");
-            }
-            return term;
         }
     }
 }
