@@ -1,7 +1,9 @@
+using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Inclusion.Events.V1;
 using Inclusion.Referrals.V1;
+using InclusionServices.Referrals.Pupils;
 using InclusionServices.Referrals.Storage;
 using InclusionServices.ServiceDefaults;
 using Microsoft.AspNetCore.Authorization;
@@ -20,14 +22,11 @@ public sealed class SchoolsApi(ReferralsDatabase database, TimeProvider time) : 
     public override async Task<SchoolMessage> CreateSchool(CreateSchoolRequest request, ServerCallContext context)
     {
         var given = request.School ?? new SchoolMessage();
-        var postcode = SchoolIdentifiers.NormalisePostcode(given.Postcode);
-        new RequestValidation()
+        var validation = new RequestValidation()
             .Check(SchoolIdentifiers.IsUrn(given.Urn), "school.urn", "must be 6 digits")
-            .RequireText(given.DisplayName, "school.display_name", School.MaxNameLength)
-            .Check(given.Phase != Phase.Unspecified && System.Enum.IsDefined(given.Phase), "school.phase", "must be set")
-            .Check(postcode is not null, "school.postcode", "must be a UK postcode such as WV2 4NE")
-            .OptionalRequestId(request.RequestId)
-            .ThrowIfInvalid();
+            .OptionalRequestId(request.RequestId);
+        var details = ReadDetails(given, validation);
+        validation.ThrowIfInvalid();
 
         Guid? requestId = string.IsNullOrEmpty(request.RequestId) ? null : Guid.Parse(request.RequestId);
         if (requestId is not null)
@@ -45,7 +44,7 @@ public sealed class SchoolsApi(ReferralsDatabase database, TimeProvider time) : 
         }
 
         var now = time.GetUtcNow();
-        var school = School.Register(given.Urn, given.DisplayName, (SchoolPhase)given.Phase, postcode!, requestId, now);
+        var school = School.Register(given.Urn, details, requestId, now);
         database.Schools.Add(school);
         database.RecordEvent(new SchoolRegistered { SchoolUrn = school.Urn, Phase = (Inclusion.Events.V1.SchoolPhase)school.Phase },
             NamePrefix + school.Urn, now);
@@ -53,10 +52,38 @@ public sealed class SchoolsApi(ReferralsDatabase database, TimeProvider time) : 
         return ToMessage(school);
     }
 
+    [Authorize(Roles = InclusionRoles.Manager)]
+    public override async Task<SchoolMessage> UpdateSchool(UpdateSchoolRequest request, ServerCallContext context)
+    {
+        var given = request.School ?? new SchoolMessage();
+        var urn = UrnOf(given.Name);
+        var validation = new RequestValidation()
+            .Check(SchoolIdentifiers.IsUrn(urn), "school.name", "must be schools/{urn} with a 6-digit URN")
+            .Check(given.Urn.Length == 0 || given.Urn == urn, "school.urn", "cannot change: it identifies the school")
+            .Check(uint.TryParse(given.Etag, NumberStyles.None, CultureInfo.InvariantCulture, out var etag), "school.etag",
+                "must be the etag read with the school");
+        var details = ReadDetails(given, validation);
+        validation.ThrowIfInvalid();
+
+        var school = await database.Schools.SingleOrDefaultAsync(s => s.Urn == urn, context.CancellationToken)
+            ?? throw new RecordNotFoundException(given.Name);
+        if (school.Version != etag)
+        {
+            throw new ConcurrentChangeException(given.Name);
+        }
+        // Also guards the moment between this read and the write: PostgreSQL checks xmin in the UPDATE itself.
+        database.Entry(school).Property(s => s.Version).OriginalValue = etag;
+        school.Update(details);
+        database.RecordEvent(new SchoolUpdated { SchoolUrn = school.Urn, Phase = (Inclusion.Events.V1.SchoolPhase)school.Phase },
+            NamePrefix + school.Urn, time.GetUtcNow());
+        await database.SaveChangesAsync(context.CancellationToken);
+        return ToMessage(school);
+    }
+
     [Authorize(Roles = $"{InclusionRoles.Officer},{InclusionRoles.Manager},{InclusionRoles.Service},{InclusionRoles.School}")]
     public override async Task<SchoolMessage> GetSchool(GetSchoolRequest request, ServerCallContext context)
     {
-        var urn = request.Name.StartsWith(NamePrefix, StringComparison.Ordinal) ? request.Name[NamePrefix.Length..] : "";
+        var urn = UrnOf(request.Name);
         new RequestValidation()
             .Check(SchoolIdentifiers.IsUrn(urn), "name", "must be schools/{urn} with a 6-digit URN")
             .ThrowIfInvalid();
@@ -75,6 +102,11 @@ public sealed class SchoolsApi(ReferralsDatabase database, TimeProvider time) : 
     {
         var page = PageRequest.From(request.PageSize, request.PageToken);
         var query = database.Schools.AsNoTracking();
+        if (request.Phase != Phase.Unspecified)
+        {
+            var phase = (SchoolPhase)request.Phase;
+            query = query.Where(s => s.Phase == phase);
+        }
         if (page.After is not null)
         {
             query = query.Where(s => string.Compare(s.Urn, page.After) > 0);
@@ -86,6 +118,35 @@ public sealed class SchoolsApi(ReferralsDatabase database, TimeProvider time) : 
         return response;
     }
 
+    private static string UrnOf(string name) =>
+        name.StartsWith(NamePrefix, StringComparison.Ordinal) ? name[NamePrefix.Length..] : "";
+
+    /// <summary>Checks and normalises the settable details, naming every offending field under "school.".</summary>
+    private static SchoolDetails ReadDetails(SchoolMessage given, RequestValidation validation)
+    {
+        var postcode = SchoolIdentifiers.NormalisePostcode(given.Postcode);
+        validation
+            .RequireText(given.DisplayName, "school.display_name", School.MaxNameLength)
+            .Check(given.Phase != Phase.Unspecified && System.Enum.IsDefined(given.Phase), "school.phase", "must be set")
+            .Check(postcode is not null, "school.postcode", "must be a UK postcode such as WV2 4NE")
+            .Check(given.Laestab.Length == 0 || PupilIdentifiers.IsLaestab(given.Laestab), "school.laestab", "must be 7 digits")
+            .Check(given.Address.Length <= School.MaxAddressLength, "school.address", $"must be at most {School.MaxAddressLength} characters");
+        foreach (var (value, field) in new[] { (given.HeadTeacher, "school.head_teacher"), (given.Sendco, "school.sendco"), (given.DslName, "school.dsl_name") })
+        {
+            validation.Check(value.Length <= School.MaxPersonNameLength, field, $"must be at most {School.MaxPersonNameLength} characters");
+        }
+        var telephone = PupilIdentifiers.NormaliseUkTelephone(given.Telephone);
+        var dslTelephone = PupilIdentifiers.NormaliseUkTelephone(given.DslTelephone);
+        validation
+            .Check(given.Telephone.Length == 0 || telephone is not null, "school.telephone", "must be a UK telephone number")
+            .Check(given.DslTelephone.Length == 0 || dslTelephone is not null, "school.dsl_telephone", "must be a UK telephone number")
+            .Check(given.DslEmail.Length == 0 || PupilIdentifiers.IsEmail(given.DslEmail), "school.dsl_email", "must be an email address");
+        return new SchoolDetails(given.DisplayName, (SchoolPhase)given.Phase, postcode ?? "", Blank(given.Laestab), Blank(given.Address),
+            telephone, Blank(given.HeadTeacher), Blank(given.Sendco), Blank(given.DslName), dslTelephone, Blank(given.DslEmail));
+    }
+
+    private static string? Blank(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
     private static SchoolMessage ToMessage(School school) => new()
     {
         Name = NamePrefix + school.Urn,
@@ -94,6 +155,14 @@ public sealed class SchoolsApi(ReferralsDatabase database, TimeProvider time) : 
         Phase = (Phase)school.Phase,
         Postcode = school.Postcode,
         CreateTime = Timestamp.FromDateTimeOffset(school.CreatedAt),
-        Etag = school.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Etag = school.Version.ToString(CultureInfo.InvariantCulture),
+        Laestab = school.Laestab ?? "",
+        Address = school.Address ?? "",
+        Telephone = school.Telephone ?? "",
+        HeadTeacher = school.HeadTeacher ?? "",
+        Sendco = school.Sendco ?? "",
+        DslName = school.DslName ?? "",
+        DslTelephone = school.DslTelephone ?? "",
+        DslEmail = school.DslEmail ?? "",
     };
 }

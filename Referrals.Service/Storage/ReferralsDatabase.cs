@@ -28,6 +28,15 @@ public sealed class ReferralsDatabase(DbContextOptions<ReferralsDatabase> option
             school.Property(s => s.Urn).HasMaxLength(6);
             school.Property(s => s.Name).HasMaxLength(School.MaxNameLength);
             school.Property(s => s.Postcode).HasMaxLength(8);
+            school.Property(s => s.Laestab).HasMaxLength(7);
+            school.Property(s => s.Address).HasMaxLength(School.MaxAddressLength);
+            school.Property(s => s.Telephone).HasMaxLength(11);
+            school.Property(s => s.DslTelephone).HasMaxLength(11);
+            school.Property(s => s.HeadTeacher).HasMaxLength(School.MaxPersonNameLength);
+            school.Property(s => s.Sendco).HasMaxLength(School.MaxPersonNameLength);
+            school.Property(s => s.DslName).HasMaxLength(School.MaxPersonNameLength);
+            school.Property(s => s.DslEmail).HasMaxLength(254);
+            school.HasIndex(s => s.Phase);
             school.Property(s => s.Phase).HasConversion<string>().HasMaxLength(32);
             school.HasIndex(s => s.CreateRequestId).IsUnique();
             // PostgreSQL's xmin changes on every update: the etag clients send back to detect concurrent edits.

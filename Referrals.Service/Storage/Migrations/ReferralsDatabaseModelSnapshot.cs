@@ -142,6 +142,11 @@ namespace InclusionServices.Referrals.Storage.Migrations
                         .HasColumnType("character varying(6)")
                         .HasColumnName("urn");
 
+                    b.Property<string>("Address")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("address");
+
                     b.Property<Guid?>("CreateRequestId")
                         .HasColumnType("uuid")
                         .HasColumnName("create_request_id");
@@ -149,6 +154,31 @@ namespace InclusionServices.Referrals.Storage.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<string>("DslEmail")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("dsl_email");
+
+                    b.Property<string>("DslName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("dsl_name");
+
+                    b.Property<string>("DslTelephone")
+                        .HasMaxLength(11)
+                        .HasColumnType("character varying(11)")
+                        .HasColumnName("dsl_telephone");
+
+                    b.Property<string>("HeadTeacher")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("head_teacher");
+
+                    b.Property<string>("Laestab")
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)")
+                        .HasColumnName("laestab");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -168,6 +198,16 @@ namespace InclusionServices.Referrals.Storage.Migrations
                         .HasColumnType("character varying(8)")
                         .HasColumnName("postcode");
 
+                    b.Property<string>("Sendco")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("sendco");
+
+                    b.Property<string>("Telephone")
+                        .HasMaxLength(11)
+                        .HasColumnType("character varying(11)")
+                        .HasColumnName("telephone");
+
                     b.Property<uint>("Version")
                         .IsConcurrencyToken()
                         .ValueGeneratedOnAddOrUpdate()
@@ -180,6 +220,9 @@ namespace InclusionServices.Referrals.Storage.Migrations
                     b.HasIndex("CreateRequestId")
                         .IsUnique()
                         .HasDatabaseName("ix_schools_create_request_id");
+
+                    b.HasIndex("Phase")
+                        .HasDatabaseName("ix_schools_phase");
 
                     b.ToTable("schools", (string)null);
                 });

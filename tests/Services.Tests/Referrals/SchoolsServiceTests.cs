@@ -133,6 +133,69 @@ public sealed class SchoolsServiceTests(ReferralsUnderTest service) : IClassFixt
     }
 
     [Fact]
+    public async Task A_manager_updates_a_schools_details_with_the_etag_it_read()
+    {
+        var created = await Create(ValidSchool("104010"));
+        var changed = created.Clone();
+        changed.DisplayName = "Highfields Academy Trust";
+        changed.Telephone = "+44 1902 556200";
+        changed.HeadTeacher = "Head Teacher";
+        changed.DslName = "Safeguarding Lead";
+        changed.DslEmail = "dsl@highfields.example.org";
+        changed.Laestab = "3364001";
+
+        var updated = await _schools.UpdateSchoolAsync(new UpdateSchoolRequest { School = changed }, Tokens.Header(InclusionRoles.Manager));
+
+        Assert.Equal("Highfields Academy Trust", updated.DisplayName);
+        Assert.Equal("01902556200", updated.Telephone);
+        Assert.Equal("3364001", updated.Laestab);
+        Assert.NotEqual(created.Etag, updated.Etag);
+    }
+
+    [Fact]
+    public async Task Of_two_concurrent_edits_from_the_same_read_one_lands_and_the_other_is_aborted()
+    {
+        var read = await Create(ValidSchool("104011"));
+        var first = read.Clone();
+        first.HeadTeacher = "First Editor";
+        var second = read.Clone();
+        second.HeadTeacher = "Second Editor";
+
+        var outcomes = await Task.WhenAll(new[] { first, second }.Select(async school =>
+        {
+            try
+            {
+                await _schools.UpdateSchoolAsync(new UpdateSchoolRequest { School = school }, Tokens.Header(InclusionRoles.Manager));
+                return StatusCode.OK;
+            }
+            catch (RpcException error)
+            {
+                return error.StatusCode;
+            }
+        }));
+
+        Assert.Equal([StatusCode.OK, StatusCode.Aborted], outcomes.Order());
+        var stored = await _schools.GetSchoolAsync(new GetSchoolRequest { Name = read.Name }, Tokens.Header(InclusionRoles.Officer));
+        Assert.Contains(stored.HeadTeacher, new[] { "First Editor", "Second Editor" });
+        // A later edit from the old read is refused too: nothing is silently overwritten.
+        await RpcAssert.FailsWith(StatusCode.Aborted, () => _schools.UpdateSchoolAsync(
+            new UpdateSchoolRequest { School = first }, Tokens.Header(InclusionRoles.Manager)).ResponseAsync);
+    }
+
+    [Fact]
+    public async Task Contact_details_are_checked_when_given()
+    {
+        var school = ValidSchool("104012");
+        school.Telephone = "12345";
+        school.DslTelephone = "01902 55062x";
+        school.DslEmail = "dsl@school";
+        school.Laestab = "33640";
+
+        await RpcAssert.InvalidFields(() => Create(school),
+            "school.telephone", "school.dsl_telephone", "school.dsl_email", "school.laestab");
+    }
+
+    [Fact]
     public async Task A_page_token_the_service_did_not_issue_is_refused()
     {
         await RpcAssert.InvalidFields(() => _schools.ListSchoolsAsync(
