@@ -1,6 +1,7 @@
 using InclusionServices.CalendarOverrides;
 using InclusionServices.EventBus;
 using InclusionServices.Referrals.Calendars;
+using InclusionServices.Referrals.Pupils;
 using InclusionServices.Referrals.Schools;
 using InclusionServices.Referrals.Storage;
 using InclusionServices.ServiceDefaults;
@@ -21,5 +22,6 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapGrpcService<EventHistoryApi<ReferralsDatabase>>();
 app.MapGrpcService<SchoolsApi>();
+app.MapGrpcService<PupilsApi>();
 app.MapGrpcService<SchoolCalendarsApi>();
 await app.RunAsync();

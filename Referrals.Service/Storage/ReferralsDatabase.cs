@@ -1,5 +1,6 @@
 using InclusionServices.CalendarOverrides;
 using InclusionServices.EventBus;
+using InclusionServices.Referrals.Pupils;
 using InclusionServices.Referrals.Schools;
 using InclusionServices.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
@@ -13,6 +14,7 @@ public sealed class ReferralsDatabase(DbContextOptions<ReferralsDatabase> option
     public const string ConnectionName = "referralsdb";
 
     public DbSet<School> Schools => Set<School>();
+    public DbSet<Pupil> Pupils => Set<Pupil>();
 
     public DbSet<CalendarOverrideRow> CalendarOverrides => Set<CalendarOverrideRow>();
 
@@ -41,6 +43,31 @@ public sealed class ReferralsDatabase(DbContextOptions<ReferralsDatabase> option
             school.HasIndex(s => s.CreateRequestId).IsUnique();
             // PostgreSQL's xmin changes on every update: the etag clients send back to detect concurrent edits.
             school.Property(s => s.Version).IsRowVersion();
+        });
+        modelBuilder.Entity<Pupil>(pupil =>
+        {
+            pupil.HasKey(p => p.Id);
+            pupil.Property(p => p.Upn).HasMaxLength(13);
+            // One record per child: the UPN finds the same pupil whichever school refers them.
+            pupil.HasIndex(p => p.Upn).IsUnique();
+            pupil.Property(p => p.GivenName).HasMaxLength(Pupil.MaxNameLength);
+            pupil.Property(p => p.FamilyName).HasMaxLength(Pupil.MaxNameLength);
+            pupil.Property(p => p.SchoolUrn).HasMaxLength(6);
+            pupil.Property(p => p.Sex).HasConversion<string>().HasMaxLength(16);
+            pupil.Property(p => p.SenStatus).HasConversion<string>().HasMaxLength(16);
+            pupil.HasIndex(p => new { p.SchoolUrn, p.FamilyName, p.Id });
+            pupil.HasIndex(p => p.CreateRequestId).IsUnique();
+            pupil.Property(p => p.Version).IsRowVersion();
+            // The profile (contacts, SEN and health details) is read and written whole, as JSON, never queried inside.
+            pupil.Property<string>("_profileJson").HasColumnName("profile").HasColumnType("jsonb");
+            pupil.HasMany(p => p.SchoolHistory).WithOne().HasForeignKey(s => s.PupilId);
+            pupil.Navigation(p => p.SchoolHistory).HasField("_schoolHistory").AutoInclude();
+        });
+        modelBuilder.Entity<SchoolSpell>(spell =>
+        {
+            spell.ToTable("pupil_school_spells");
+            spell.HasKey(s => new { s.PupilId, s.From, s.SchoolUrn });
+            spell.Property(s => s.SchoolUrn).HasMaxLength(6);
         });
     }
 }

@@ -135,6 +135,134 @@ namespace InclusionServices.Referrals.Storage.Migrations
                     b.ToTable("outbox_events", (string)null);
                 });
 
+            modelBuilder.Entity("InclusionServices.Referrals.Pupils.Pupil", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("ChildInNeed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("child_in_need");
+
+                    b.Property<bool>("ChildProtection")
+                        .HasColumnType("boolean")
+                        .HasColumnName("child_protection");
+
+                    b.Property<Guid?>("CreateRequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("create_request_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateOnly>("DateOfBirth")
+                        .HasColumnType("date")
+                        .HasColumnName("date_of_birth");
+
+                    b.Property<string>("FamilyName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("family_name");
+
+                    b.Property<bool>("FreeSchoolMeals")
+                        .HasColumnType("boolean")
+                        .HasColumnName("free_school_meals");
+
+                    b.Property<string>("GivenName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("given_name");
+
+                    b.Property<bool>("LookedAfter")
+                        .HasColumnType("boolean")
+                        .HasColumnName("looked_after");
+
+                    b.Property<string>("SchoolUrn")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("school_urn");
+
+                    b.Property<string>("SenStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("sen_status");
+
+                    b.Property<string>("Sex")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("sex");
+
+                    b.Property<string>("Upn")
+                        .IsRequired()
+                        .HasMaxLength(13)
+                        .HasColumnType("character varying(13)")
+                        .HasColumnName("upn");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<int>("YearGroup")
+                        .HasColumnType("integer")
+                        .HasColumnName("year_group");
+
+                    b.Property<string>("_profileJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("profile");
+
+                    b.HasKey("Id")
+                        .HasName("pk_pupils");
+
+                    b.HasIndex("CreateRequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_pupils_create_request_id");
+
+                    b.HasIndex("Upn")
+                        .IsUnique()
+                        .HasDatabaseName("ix_pupils_upn");
+
+                    b.HasIndex("SchoolUrn", "FamilyName", "Id")
+                        .HasDatabaseName("ix_pupils_school_urn_family_name_id");
+
+                    b.ToTable("pupils", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Referrals.Pupils.SchoolSpell", b =>
+                {
+                    b.Property<Guid>("PupilId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pupil_id");
+
+                    b.Property<DateOnly>("From")
+                        .HasColumnType("date")
+                        .HasColumnName("from");
+
+                    b.Property<string>("SchoolUrn")
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("school_urn");
+
+                    b.Property<DateOnly?>("To")
+                        .HasColumnType("date")
+                        .HasColumnName("to");
+
+                    b.HasKey("PupilId", "From", "SchoolUrn")
+                        .HasName("pk_pupil_school_spells");
+
+                    b.ToTable("pupil_school_spells", (string)null);
+                });
+
             modelBuilder.Entity("InclusionServices.Referrals.Schools.School", b =>
                 {
                     b.Property<string>("Urn")
@@ -225,6 +353,21 @@ namespace InclusionServices.Referrals.Storage.Migrations
                         .HasDatabaseName("ix_schools_phase");
 
                     b.ToTable("schools", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Referrals.Pupils.SchoolSpell", b =>
+                {
+                    b.HasOne("InclusionServices.Referrals.Pupils.Pupil", null)
+                        .WithMany("SchoolHistory")
+                        .HasForeignKey("PupilId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_pupil_school_spells_pupils_pupil_id");
+                });
+
+            modelBuilder.Entity("InclusionServices.Referrals.Pupils.Pupil", b =>
+                {
+                    b.Navigation("SchoolHistory");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,145 @@
+using System.ComponentModel.DataAnnotations.Schema;
+using System.Text.Json;
+
+namespace InclusionServices.Referrals.Pupils;
+
+public enum PupilSex
+{
+    Female = 1,
+    Male = 2,
+}
+
+public enum SenStatus
+{
+    NoSen = 1,
+    SenSupport = 2,
+    EhcPlan = 3,
+}
+
+public sealed record Carer(string FullName, string? Relationship, IReadOnlyList<string> Telephones, string? Email);
+
+public sealed record AttachedReport(string Title, string? Author, DateOnly? Dated, string? DocumentReference);
+
+public sealed record Diagnosis(string Description, IReadOnlyList<AttachedReport> Reports);
+
+public sealed record SocialWorker(string FullName, string? Telephone, string? Email);
+
+/// <summary>
+/// The parts of a pupil's record that only people working with the child need: contacts, health and SEN details.
+/// Kept together (as JSON) and never put into events or reports.
+/// </summary>
+public sealed record PupilProfile(
+    string? Gender,
+    IReadOnlyList<Carer> Carers,
+    string? Address,
+    string? Postcode,
+    string? SenDetails,
+    IReadOnlyList<Diagnosis> Diagnoses,
+    SocialWorker? SocialWorker,
+    string? EthnicityCode);
+
+/// <summary>A time at one school, so a pupil who moves keeps their history.</summary>
+public sealed class SchoolSpell
+{
+    public Guid PupilId { get; private set; }
+    public string SchoolUrn { get; private set; } = "";
+    public DateOnly From { get; private set; }
+    public DateOnly? To { get; internal set; }
+
+    internal static SchoolSpell Start(Guid pupilId, string schoolUrn, DateOnly from) =>
+        new() { PupilId = pupilId, SchoolUrn = schoolUrn, From = from };
+}
+
+/// <summary>A child known to the service: one record across referrals, exclusions and schools.</summary>
+public sealed class Pupil
+{
+    public const int MaxNameLength = 100;
+    private readonly List<SchoolSpell> _schoolHistory = [];
+
+    private Pupil() { }
+
+    public Guid Id { get; private set; }
+    public string Upn { get; private set; } = "";
+    public string GivenName { get; private set; } = "";
+    public string FamilyName { get; private set; } = "";
+    public DateOnly DateOfBirth { get; private set; }
+    public PupilSex Sex { get; private set; }
+    public int YearGroup { get; private set; }
+    public string SchoolUrn { get; private set; } = "";
+    public SenStatus SenStatus { get; private set; }
+    public bool FreeSchoolMeals { get; private set; }
+    public bool LookedAfter { get; private set; }
+    public bool ChildInNeed { get; private set; }
+    public bool ChildProtection { get; private set; }
+    private string _profileJson = "";
+
+    /// <summary>Stored as JSON in one column (see ReferralsDatabase), so EF never maps what it holds.</summary>
+    [NotMapped]
+    public PupilProfile Profile
+    {
+        get => JsonSerializer.Deserialize<PupilProfile>(_profileJson) ?? throw new InvalidOperationException("The pupil has no profile.");
+        private set => _profileJson = JsonSerializer.Serialize(value);
+    }
+    public IReadOnlyList<SchoolSpell> SchoolHistory => _schoolHistory;
+    public Guid? CreateRequestId { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public uint Version { get; private set; }
+
+    public bool HasTemporaryUpn => PupilIdentifiers.CheckUpn(Upn) == UpnKind.Temporary;
+
+    /// <summary>Whether a social worker must be recorded (and told of exclusions): looked after, in need or on a plan.</summary>
+    public static bool NeedsSocialWorker(bool lookedAfter, bool childInNeed, bool childProtection) =>
+        lookedAfter || childInNeed || childProtection;
+
+    public static Pupil Record(string upn, string givenName, string familyName, DateOnly dateOfBirth, PupilSex sex, int yearGroup,
+        string schoolUrn, SenStatus senStatus, bool freeSchoolMeals, bool lookedAfter, bool childInNeed, bool childProtection,
+        PupilProfile profile, Guid? requestId, DateTimeOffset now)
+    {
+        if (PupilIdentifiers.CheckUpn(upn) == UpnKind.Invalid)
+        {
+            throw new ArgumentException("The UPN's check letter does not match.", nameof(upn));
+        }
+        if (NeedsSocialWorker(lookedAfter, childInNeed, childProtection) && profile.SocialWorker is null)
+        {
+            throw new ArgumentException("A looked-after child, child in need or child on a plan has a social worker.", nameof(profile));
+        }
+        var pupil = new Pupil
+        {
+            Id = Guid.CreateVersion7(now),
+            Upn = upn,
+            GivenName = givenName.Trim(),
+            FamilyName = familyName.Trim(),
+            DateOfBirth = dateOfBirth,
+            Sex = sex,
+            YearGroup = yearGroup,
+            SchoolUrn = schoolUrn,
+            SenStatus = senStatus,
+            FreeSchoolMeals = freeSchoolMeals,
+            LookedAfter = lookedAfter,
+            ChildInNeed = childInNeed,
+            ChildProtection = childProtection,
+            Profile = profile,
+            CreateRequestId = requestId,
+            CreatedAt = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond)),
+        };
+        pupil._schoolHistory.Add(SchoolSpell.Start(pupil.Id, schoolUrn, DateOnly.FromDateTime(now.UtcDateTime)));
+        return pupil;
+    }
+
+    /// <summary>Moves the pupil to another school from a date, closing the current spell.</summary>
+    public void MoveTo(string schoolUrn, DateOnly movedOn)
+    {
+        if (schoolUrn == SchoolUrn)
+        {
+            throw new InvalidOperationException("The pupil is already at that school.");
+        }
+        var current = _schoolHistory.Single(s => s.To is null);
+        if (movedOn < current.From)
+        {
+            throw new ArgumentException("A move cannot be dated before the pupil joined the current school.", nameof(movedOn));
+        }
+        current.To = movedOn;
+        _schoolHistory.Add(SchoolSpell.Start(Id, schoolUrn, movedOn));
+        SchoolUrn = schoolUrn;
+    }
+}

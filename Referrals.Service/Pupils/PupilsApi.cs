@@ -1,0 +1,269 @@
+using System.Globalization;
+using Grpc.Core;
+using Inclusion.Referrals.V1;
+using InclusionServices.Referrals.Schools;
+using InclusionServices.Referrals.Storage;
+using InclusionServices.ServiceDefaults;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+using AttachedReportMessage = Inclusion.Referrals.V1.AttachedReport;
+using CarerMessage = Inclusion.Referrals.V1.Carer;
+using DiagnosisMessage = Inclusion.Referrals.V1.Diagnosis;
+using PupilMessage = Inclusion.Referrals.V1.Pupil;
+using SocialWorkerMessage = Inclusion.Referrals.V1.SocialWorker;
+
+namespace InclusionServices.Referrals.Pupils;
+
+/// <summary>gRPC surface of pupil records: maps and checks messages, keeps each school inside its own pupils.</summary>
+public sealed class PupilsApi(ReferralsDatabase database, TimeProvider time) : Inclusion.Referrals.V1.Pupils.PupilsBase
+{
+    private const string NamePrefix = "pupils/";
+    private const int MaxTextLength = 2000;
+    private const int MaxListLength = 20;
+
+    [Authorize(Roles = $"{InclusionRoles.School},{InclusionRoles.Officer},{InclusionRoles.Manager}")]
+    public override async Task<PupilMessage> CreatePupil(CreatePupilRequest request, ServerCallContext context)
+    {
+        var given = request.Pupil ?? new PupilMessage();
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var validation = new RequestValidation().OptionalRequestId(request.RequestId);
+        var profile = ReadProfile(given, validation);
+        var upnKind = PupilIdentifiers.CheckUpn(given.Upn);
+        validation
+            .Check(upnKind != UpnKind.Invalid, "pupil.upn", "must be 13 characters with a correct check letter")
+            .RequireText(given.GivenName, "pupil.given_name", Pupil.MaxNameLength)
+            .RequireText(given.FamilyName, "pupil.family_name", Pupil.MaxNameLength)
+            .Check(given.Sex != Sex.Unspecified && System.Enum.IsDefined(given.Sex), "pupil.sex", "must be female or male (census sex)")
+            .Check(given.YearGroup is >= 0 and <= 14, "pupil.year_group", "must be 0 (Reception) to 14")
+            .Check(SchoolIdentifiers.IsUrn(given.SchoolUrn), "pupil.school_urn", "must be a 6-digit URN")
+            .Check(given.SenStatus != Inclusion.Referrals.V1.SenStatus.Unspecified && System.Enum.IsDefined(given.SenStatus),
+                "pupil.sen_status", "must be no SEN, SEN support or EHC plan")
+            .Check(!Pupil.NeedsSocialWorker(given.LookedAfter, given.ChildInNeed, given.ChildProtection) || profile.SocialWorker is not null,
+                "pupil.social_worker", "is required for a looked-after child, a child in need or a child on a protection plan");
+        var dateOfBirth = validation.RequireDate(given.DateOfBirth, "pupil.date_of_birth");
+        if (dateOfBirth is { } born)
+        {
+            validation.Check(born < today, "pupil.date_of_birth", "must be in the past")
+                .Check(born >= today || !(given.YearGroup is >= 0 and <= 14)
+                    || PupilIdentifiers.IsPlausibleForYearGroup(born, given.YearGroup, SchoolCalendar.SchoolYears.Of(today)),
+                    "pupil.date_of_birth", $"does not fit year group {given.YearGroup} this school year (a year either side is allowed)");
+        }
+        validation.ThrowIfInvalid();
+
+        var ownSchool = InclusionClaims.SchoolUrnOf(context.GetHttpContext().User);
+        if (ownSchool is not null && ownSchool != given.SchoolUrn)
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "A school may record only its own pupils."));
+        }
+        Guid? requestId = string.IsNullOrEmpty(request.RequestId) ? null : Guid.Parse(request.RequestId);
+        if (requestId is not null && await database.Pupils.AsNoTracking()
+                .SingleOrDefaultAsync(p => p.CreateRequestId == requestId, context.CancellationToken) is { } earlier)
+        {
+            return ToMessage(earlier);
+        }
+        if (!await database.Schools.AnyAsync(s => s.Urn == given.SchoolUrn, context.CancellationToken))
+        {
+            throw new PreconditionFailedException($"schools/{given.SchoolUrn} is not registered with the service.");
+        }
+        if (await database.Pupils.AnyAsync(p => p.Upn == given.Upn, context.CancellationToken))
+        {
+            throw new RpcException(new Status(StatusCode.AlreadyExists,
+                "A pupil with this UPN is already recorded: one record is kept per child; ask the Inclusion Team to move it."));
+        }
+
+        var pupil = Pupil.Record(given.Upn, given.GivenName, given.FamilyName, dateOfBirth!.Value, (PupilSex)given.Sex, given.YearGroup,
+            given.SchoolUrn, (SenStatus)given.SenStatus, given.FreeSchoolMeals, given.LookedAfter, given.ChildInNeed,
+            given.ChildProtection, profile, requestId, time.GetUtcNow());
+        database.Pupils.Add(pupil);
+        await database.SaveChangesAsync(context.CancellationToken);
+        return ToMessage(pupil);
+    }
+
+    [Authorize(Roles = $"{InclusionRoles.School},{InclusionRoles.Officer},{InclusionRoles.Manager},{InclusionRoles.Service}")]
+    public override async Task<PupilMessage> GetPupil(GetPupilRequest request, ServerCallContext context) =>
+        ToMessage(await FindVisibleAsync(request.Name, "name", context));
+
+    [Authorize(Roles = $"{InclusionRoles.School},{InclusionRoles.Officer},{InclusionRoles.Manager}")]
+    public override async Task<ListPupilsResponse> ListPupils(ListPupilsRequest request, ServerCallContext context)
+    {
+        var page = PageRequest.From(request.PageSize, request.PageToken);
+        new RequestValidation()
+            .Check(request.SchoolUrn.Length == 0 || SchoolIdentifiers.IsUrn(request.SchoolUrn), "school_urn", "must be a 6-digit URN")
+            .ThrowIfInvalid();
+        var school = InclusionClaims.SchoolUrnOf(context.GetHttpContext().User) ?? (request.SchoolUrn.Length > 0 ? request.SchoolUrn : null);
+        var query = database.Pupils.AsNoTracking();
+        if (school is not null)
+        {
+            query = query.Where(p => p.SchoolUrn == school);
+        }
+        if (page.After is not null)
+        {
+            var (family, id) = ParseSortKey(page.After);
+            query = query.Where(p => string.Compare(p.FamilyName, family) > 0 || (p.FamilyName == family && p.Id.CompareTo(id) > 0));
+        }
+        var fetched = await query.OrderBy(p => p.FamilyName).ThenBy(p => p.Id).Take(page.FetchSize).ToListAsync(context.CancellationToken);
+        var (items, next) = page.Cut(fetched, p => $"{p.Id}|{p.FamilyName}");
+        var response = new ListPupilsResponse { NextPageToken = next };
+        response.Pupils.AddRange(items.Select(ToMessage));
+        return response;
+    }
+
+    [Authorize(Roles = $"{InclusionRoles.Officer},{InclusionRoles.Manager}")]
+    public override async Task<PupilMessage> MovePupil(MovePupilRequest request, ServerCallContext context)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var validation = new RequestValidation()
+            .Check(SchoolIdentifiers.IsUrn(request.NewSchoolUrn), "new_school_urn", "must be a 6-digit URN")
+            .Check(uint.TryParse(request.Etag, NumberStyles.None, CultureInfo.InvariantCulture, out var etag), "etag", "must be the etag read with the pupil");
+        var movedOn = validation.RequireDate(request.MovedOn, "moved_on");
+        validation.Check(movedOn is null || movedOn <= today, "moved_on", "must not be in the future").ThrowIfInvalid();
+
+        var pupil = await FindVisibleAsync(request.Name, "name", context, tracked: true);
+        if (pupil.Version != etag)
+        {
+            throw new ConcurrentChangeException(request.Name);
+        }
+        if (!await database.Schools.AnyAsync(s => s.Urn == request.NewSchoolUrn, context.CancellationToken))
+        {
+            throw new PreconditionFailedException($"schools/{request.NewSchoolUrn} is not registered with the service.");
+        }
+        if (pupil.SchoolUrn == request.NewSchoolUrn || movedOn < pupil.SchoolHistory.Single(s => s.To is null).From)
+        {
+            throw new PreconditionFailedException(pupil.SchoolUrn == request.NewSchoolUrn
+                ? "The pupil is already at that school."
+                : "A move cannot be dated before the pupil joined the current school.");
+        }
+        database.Entry(pupil).Property(p => p.Version).OriginalValue = etag;
+        pupil.MoveTo(request.NewSchoolUrn, movedOn!.Value);
+        await database.SaveChangesAsync(context.CancellationToken);
+        return ToMessage(pupil);
+    }
+
+    /// <summary>A pupil the caller may see; another school's pupil is reported as not found.</summary>
+    private async Task<Pupil> FindVisibleAsync(string name, string field, ServerCallContext context, bool tracked = false)
+    {
+        var idText = name.StartsWith(NamePrefix, StringComparison.Ordinal) ? name[NamePrefix.Length..] : "";
+        new RequestValidation().Check(Guid.TryParse(idText, out var id), field, "must be pupils/{id}").ThrowIfInvalid();
+        var query = tracked ? database.Pupils : database.Pupils.AsNoTracking();
+        var pupil = await query.SingleOrDefaultAsync(p => p.Id == id, context.CancellationToken);
+        var ownSchool = InclusionClaims.SchoolUrnOf(context.GetHttpContext().User);
+        return pupil is null || (ownSchool is not null && pupil.SchoolUrn != ownSchool)
+            ? throw new RecordNotFoundException(name)
+            : pupil;
+    }
+
+    private static (string FamilyName, Guid Id) ParseSortKey(string key)
+    {
+        var bar = key.IndexOf('|', StringComparison.Ordinal);
+        return bar > 0 && Guid.TryParse(key[..bar], out var id)
+            ? (key[(bar + 1)..], id)
+            : throw new RequestValidationException([new FieldViolation("page_token", "is not a token this service issued")]);
+    }
+
+    private static PupilProfile ReadProfile(PupilMessage given, RequestValidation validation)
+    {
+        validation
+            .Check(given.Gender.Length <= 50, "pupil.gender", "must be at most 50 characters")
+            .Check(given.Address.Length <= 500, "pupil.address", "must be at most 500 characters")
+            .Check(given.SenDetails.Length <= MaxTextLength, "pupil.sen_details", $"must be at most {MaxTextLength} characters")
+            .Check(given.EthnicityCode.Length == 0 || (given.EthnicityCode.Length == 4 && given.EthnicityCode.All(char.IsAsciiLetterUpper)),
+                "pupil.ethnicity_code", "must be a 4-letter DfE ethnicity code such as WBRI")
+            .Check(given.Carers.Count <= MaxListLength, "pupil.carers", $"at most {MaxListLength}")
+            .Check(given.Diagnoses.Count <= MaxListLength, "pupil.diagnoses", $"at most {MaxListLength}");
+        var postcode = SchoolIdentifiers.NormalisePostcode(given.Postcode);
+        validation.Check(given.Postcode.Length == 0 || postcode is not null, "pupil.postcode", "must be a UK postcode");
+
+        var carers = given.Carers.Select((carer, i) =>
+        {
+            var field = $"pupil.carers[{i}]";
+            validation.RequireText(carer.FullName, field + ".full_name", Pupil.MaxNameLength)
+                .Check(carer.Email.Length == 0 || PupilIdentifiers.IsEmail(carer.Email), field + ".email", "must be an email address");
+            var telephones = carer.Telephones.Select((number, n) =>
+            {
+                var normalised = PupilIdentifiers.NormaliseUkTelephone(number);
+                validation.Check(normalised is not null, $"{field}.telephones[{n}]", "must be a UK telephone number");
+                return normalised ?? "";
+            }).ToList();
+            return new Pupils.Carer(carer.FullName.Trim(), Blank(carer.Relationship), telephones, Blank(carer.Email));
+        }).ToList();
+
+        var diagnoses = given.Diagnoses.Select((diagnosis, i) =>
+        {
+            var field = $"pupil.diagnoses[{i}]";
+            validation.RequireText(diagnosis.Description, field + ".description", MaxTextLength);
+            return new Pupils.Diagnosis(diagnosis.Description.Trim(), diagnosis.Reports.Select((report, r) =>
+            {
+                validation.RequireText(report.Title, $"{field}.reports[{r}].title", 200);
+                return new Pupils.AttachedReport(report.Title.Trim(), Blank(report.Author),
+                    report.Dated is null ? null : validation.RequireDate(report.Dated, $"{field}.reports[{r}].dated"),
+                    Blank(report.DocumentReference));
+            }).ToList());
+        }).ToList();
+
+        Pupils.SocialWorker? socialWorker = null;
+        if (given.SocialWorker is { } worker && worker.FullName.Length > 0)
+        {
+            var telephone = PupilIdentifiers.NormaliseUkTelephone(worker.Telephone);
+            validation
+                .Check(worker.FullName.Length <= Pupil.MaxNameLength, "pupil.social_worker.full_name", $"must be at most {Pupil.MaxNameLength} characters")
+                .Check(worker.Telephone.Length == 0 || telephone is not null, "pupil.social_worker.telephone", "must be a UK telephone number")
+                .Check(worker.Email.Length == 0 || PupilIdentifiers.IsEmail(worker.Email), "pupil.social_worker.email", "must be an email address");
+            socialWorker = new Pupils.SocialWorker(worker.FullName.Trim(), telephone, Blank(worker.Email));
+        }
+        return new PupilProfile(Blank(given.Gender), carers, Blank(given.Address), postcode, Blank(given.SenDetails), diagnoses,
+            socialWorker, Blank(given.EthnicityCode));
+    }
+
+    private static string? Blank(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static PupilMessage ToMessage(Pupil pupil)
+    {
+        var message = new PupilMessage
+        {
+            Name = NamePrefix + pupil.Id,
+            Upn = pupil.Upn,
+            TemporaryUpn = pupil.HasTemporaryUpn,
+            GivenName = pupil.GivenName,
+            FamilyName = pupil.FamilyName,
+            DateOfBirth = pupil.DateOfBirth.ToProtoDate(),
+            Sex = (Sex)pupil.Sex,
+            Gender = pupil.Profile.Gender ?? "",
+            YearGroup = pupil.YearGroup,
+            SchoolUrn = pupil.SchoolUrn,
+            Address = pupil.Profile.Address ?? "",
+            Postcode = pupil.Profile.Postcode ?? "",
+            SenStatus = (Inclusion.Referrals.V1.SenStatus)pupil.SenStatus,
+            SenDetails = pupil.Profile.SenDetails ?? "",
+            FreeSchoolMeals = pupil.FreeSchoolMeals,
+            LookedAfter = pupil.LookedAfter,
+            ChildInNeed = pupil.ChildInNeed,
+            ChildProtection = pupil.ChildProtection,
+            EthnicityCode = pupil.Profile.EthnicityCode ?? "",
+            Etag = pupil.Version.ToString(CultureInfo.InvariantCulture),
+        };
+        message.Carers.AddRange(pupil.Profile.Carers.Select(c => new CarerMessage
+        {
+            FullName = c.FullName, Relationship = c.Relationship ?? "", Email = c.Email ?? "", Telephones = { c.Telephones },
+        }));
+        message.Diagnoses.AddRange(pupil.Profile.Diagnoses.Select(d => new DiagnosisMessage
+        {
+            Description = d.Description,
+            Reports =
+            {
+                d.Reports.Select(r => new AttachedReportMessage
+                {
+                    Title = r.Title, Author = r.Author ?? "", Dated = r.Dated?.ToProtoDate(), DocumentReference = r.DocumentReference ?? "",
+                }),
+            },
+        }));
+        if (pupil.Profile.SocialWorker is { } worker)
+        {
+            message.SocialWorker = new SocialWorkerMessage { FullName = worker.FullName, Telephone = worker.Telephone ?? "", Email = worker.Email ?? "" };
+        }
+        message.SchoolHistory.AddRange(pupil.SchoolHistory.OrderBy(s => s.From).Select(s => new Inclusion.Referrals.V1.SchoolSpell
+        {
+            SchoolUrn = s.SchoolUrn, From = s.From.ToProtoDate(), To = s.To?.ToProtoDate(),
+        }));
+        return message;
+    }
+}
