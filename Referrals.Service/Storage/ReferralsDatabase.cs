@@ -1,6 +1,7 @@
 using InclusionServices.CalendarOverrides;
 using InclusionServices.EventBus;
 using InclusionServices.Referrals.Pupils;
+using InclusionServices.Referrals.ReferralCases;
 using InclusionServices.Referrals.Schools;
 using InclusionServices.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
@@ -15,6 +16,7 @@ public sealed class ReferralsDatabase(DbContextOptions<ReferralsDatabase> option
 
     public DbSet<School> Schools => Set<School>();
     public DbSet<Pupil> Pupils => Set<Pupil>();
+    public DbSet<Referral> Referrals => Set<Referral>();
 
     public DbSet<CalendarOverrideRow> CalendarOverrides => Set<CalendarOverrideRow>();
 
@@ -62,6 +64,22 @@ public sealed class ReferralsDatabase(DbContextOptions<ReferralsDatabase> option
             pupil.Property<string>("_profileJson").HasColumnName("profile").HasColumnType("jsonb");
             pupil.HasMany(p => p.SchoolHistory).WithOne().HasForeignKey(s => s.PupilId);
             pupil.Navigation(p => p.SchoolHistory).HasField("_schoolHistory").AutoInclude();
+        });
+        modelBuilder.Entity<Referral>(referral =>
+        {
+            referral.HasKey(r => r.Id);
+            referral.Property(r => r.SchoolUrn).HasMaxLength(6);
+            referral.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+            referral.Property(r => r.AllocatedOfficer).HasMaxLength(200);
+            referral.Property(r => r.DeclineReason).HasMaxLength(4000);
+            referral.Property(r => r.CloseOutcome).HasMaxLength(4000);
+            referral.HasIndex(r => new { r.SchoolUrn, r.Status });
+            referral.HasIndex(r => r.AllocatedOfficer);
+            referral.HasIndex(r => r.CreateRequestId).IsUnique();
+            referral.HasOne<Pupil>().WithMany().HasForeignKey(r => r.PupilId);
+            referral.Property(r => r.Version).IsRowVersion();
+            // The form holds names and contact details: read and written whole, as JSON, never queried inside.
+            referral.Property<string>("_formJson").HasColumnName("form").HasColumnType("jsonb");
         });
         modelBuilder.Entity<SchoolSpell>(spell =>
         {

@@ -263,6 +263,94 @@ namespace InclusionServices.Referrals.Storage.Migrations
                     b.ToTable("pupil_school_spells", (string)null);
                 });
 
+            modelBuilder.Entity("InclusionServices.Referrals.ReferralCases.Referral", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AllocatedOfficer")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("allocated_officer");
+
+                    b.Property<string>("CloseOutcome")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("close_outcome");
+
+                    b.Property<Guid?>("CreateRequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("create_request_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateOnly?>("DateMade")
+                        .HasColumnType("date")
+                        .HasColumnName("date_made");
+
+                    b.Property<string>("DeclineReason")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("decline_reason");
+
+                    b.Property<DateTimeOffset?>("FirstContactAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_contact_at");
+
+                    b.Property<Guid>("PupilId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pupil_id");
+
+                    b.Property<string>("SchoolUrn")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("school_urn");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset?>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitted_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<string>("_formJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("form");
+
+                    b.HasKey("Id")
+                        .HasName("pk_referrals");
+
+                    b.HasIndex("AllocatedOfficer")
+                        .HasDatabaseName("ix_referrals_allocated_officer");
+
+                    b.HasIndex("CreateRequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_referrals_create_request_id");
+
+                    b.HasIndex("PupilId")
+                        .HasDatabaseName("ix_referrals_pupil_id");
+
+                    b.HasIndex("SchoolUrn", "Status")
+                        .HasDatabaseName("ix_referrals_school_urn_status");
+
+                    b.ToTable("referrals", (string)null);
+                });
+
             modelBuilder.Entity("InclusionServices.Referrals.Schools.School", b =>
                 {
                     b.Property<string>("Urn")
@@ -363,6 +451,16 @@ namespace InclusionServices.Referrals.Storage.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_pupil_school_spells_pupils_pupil_id");
+                });
+
+            modelBuilder.Entity("InclusionServices.Referrals.ReferralCases.Referral", b =>
+                {
+                    b.HasOne("InclusionServices.Referrals.Pupils.Pupil", null)
+                        .WithMany()
+                        .HasForeignKey("PupilId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_referrals_pupils_pupil_id");
                 });
 
             modelBuilder.Entity("InclusionServices.Referrals.Pupils.Pupil", b =>

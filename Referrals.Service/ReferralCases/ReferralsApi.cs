@@ -1,0 +1,350 @@
+using System.Globalization;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Inclusion.Events.V1;
+using Inclusion.Referrals.V1;
+using InclusionServices.Referrals.Pupils;
+using InclusionServices.Referrals.Schools;
+using InclusionServices.Referrals.Storage;
+using InclusionServices.ServiceDefaults;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+using Pupil = InclusionServices.Referrals.Pupils.Pupil;
+using Referral = InclusionServices.Referrals.ReferralCases.Referral;
+using ReferralForm = InclusionServices.Referrals.ReferralCases.ReferralForm;
+using ReferralFormMessage = Inclusion.Referrals.V1.ReferralForm;
+using ReferralMessage = Inclusion.Referrals.V1.Referral;
+using ReferralStatus = InclusionServices.Referrals.ReferralCases.ReferralStatus;
+using ReferralStatusMessage = Inclusion.Referrals.V1.ReferralStatus;
+
+namespace InclusionServices.Referrals.ReferralCases;
+
+/// <summary>gRPC surface of referrals: maps and checks the form, keeps schools to their own, leaves the lifecycle to <see cref="Referral"/>.</summary>
+public sealed class ReferralsApi(ReferralsDatabase database, TimeProvider time) : Inclusion.Referrals.V1.Referrals.ReferralsBase
+{
+    private const string NamePrefix = "referrals/";
+    private const string PupilPrefix = "pupils/";
+    private const string SchoolOrTeam = $"{InclusionRoles.School},{InclusionRoles.Officer},{InclusionRoles.Manager}";
+    private const string Team = $"{InclusionRoles.Officer},{InclusionRoles.Manager}";
+    private const int MaxTextLength = 4000;
+
+    [Authorize(Roles = SchoolOrTeam)]
+    public override async Task<ReferralMessage> CreateReferral(CreateReferralRequest request, ServerCallContext context)
+    {
+        var validation = new RequestValidation().OptionalRequestId(request.RequestId);
+        var pupilId = ParseId(request.Pupil, PupilPrefix, "pupil", validation);
+        var form = ReadForm(request.Form ?? new ReferralFormMessage(), validation);
+        validation.ThrowIfInvalid();
+
+        Guid? requestId = string.IsNullOrEmpty(request.RequestId) ? null : Guid.Parse(request.RequestId);
+        if (requestId is not null && await database.Referrals.AsNoTracking()
+                .SingleOrDefaultAsync(r => r.CreateRequestId == requestId, context.CancellationToken) is { } earlier)
+        {
+            return ToMessage(earlier);
+        }
+        var pupil = await database.Pupils.AsNoTracking().SingleOrDefaultAsync(p => p.Id == pupilId, context.CancellationToken);
+        var ownSchool = InclusionClaims.SchoolUrnOf(context.GetHttpContext().User);
+        if (pupil is null || (ownSchool is not null && pupil.SchoolUrn != ownSchool))
+        {
+            throw new RecordNotFoundException(request.Pupil);
+        }
+        var referral = Referral.Draft(pupil.Id, pupil.SchoolUrn, form, requestId, time.GetUtcNow());
+        database.Referrals.Add(referral);
+        await database.SaveChangesAsync(context.CancellationToken);
+        return ToMessage(referral);
+    }
+
+    [Authorize(Roles = SchoolOrTeam)]
+    public override async Task<ReferralMessage> GetReferral(GetReferralRequest request, ServerCallContext context) =>
+        ToMessage(await FindAsync(request.Name, context, tracked: false));
+
+    [Authorize(Roles = SchoolOrTeam)]
+    public override async Task<ListReferralsResponse> ListReferrals(ListReferralsRequest request, ServerCallContext context)
+    {
+        var page = PageRequest.From(request.PageSize, request.PageToken);
+        var validation = new RequestValidation()
+            .Check(request.SchoolUrn.Length == 0 || SchoolIdentifiers.IsUrn(request.SchoolUrn), "school_urn", "must be a 6-digit URN")
+            .Check(System.Enum.IsDefined(request.Status), "status", "is not a referral status");
+        var madeFrom = request.MadeFrom is null ? (DateOnly?)null : validation.RequireDate(request.MadeFrom, "made_from");
+        var madeTo = request.MadeTo is null ? (DateOnly?)null : validation.RequireDate(request.MadeTo, "made_to");
+        validation.ThrowIfInvalid();
+
+        var query = database.Referrals.AsNoTracking();
+        var school = InclusionClaims.SchoolUrnOf(context.GetHttpContext().User) ?? (request.SchoolUrn.Length > 0 ? request.SchoolUrn : null);
+        if (school is not null)
+        {
+            query = query.Where(r => r.SchoolUrn == school);
+        }
+        if (request.Status != ReferralStatusMessage.Unspecified)
+        {
+            var status = (ReferralStatus)request.Status;
+            query = query.Where(r => r.Status == status);
+        }
+        if (request.AllocatedOfficer.Length > 0)
+        {
+            query = query.Where(r => r.AllocatedOfficer == request.AllocatedOfficer);
+        }
+        if (madeFrom is not null)
+        {
+            query = query.Where(r => r.DateMade >= madeFrom);
+        }
+        if (madeTo is not null)
+        {
+            query = query.Where(r => r.DateMade <= madeTo);
+        }
+        if (page.After is not null)
+        {
+            // Newest first: ids are version-7 UUIDs, ordered by creation time.
+            var after = Guid.TryParse(page.After, out var id) ? id
+                : throw new RequestValidationException([new FieldViolation("page_token", "is not a token this service issued")]);
+            query = query.Where(r => r.Id.CompareTo(after) < 0);
+        }
+        var fetched = await query.OrderByDescending(r => r.Id).Take(page.FetchSize).ToListAsync(context.CancellationToken);
+        var (items, next) = page.Cut(fetched, r => r.Id.ToString());
+        var response = new ListReferralsResponse { NextPageToken = next };
+        response.Referrals.AddRange(items.Select(ToMessage));
+        return response;
+    }
+
+    [Authorize(Roles = SchoolOrTeam)]
+    public override async Task<ReferralMessage> UpdateReferral(UpdateReferralRequest request, ServerCallContext context)
+    {
+        var validation = new RequestValidation()
+            .Check(uint.TryParse(request.Etag, NumberStyles.None, CultureInfo.InvariantCulture, out var etag), "etag", "must be the etag read with the referral");
+        var form = ReadForm(request.Form ?? new ReferralFormMessage(), validation);
+        validation.ThrowIfInvalid();
+        var referral = await FindAsync(request.Name, context);
+        if (referral.Version != etag)
+        {
+            throw new ConcurrentChangeException(request.Name);
+        }
+        database.Entry(referral).Property(r => r.Version).OriginalValue = etag;
+        referral.Revise(form);
+        await database.SaveChangesAsync(context.CancellationToken);
+        return ToMessage(referral);
+    }
+
+    [Authorize(Roles = SchoolOrTeam)]
+    public override Task<ReferralMessage> SubmitReferral(SubmitReferralRequest request, ServerCallContext context) =>
+        MoveOnAsync(request.Name, context, referral => referral.Submit(time.GetUtcNow()));
+
+    [Authorize(Roles = Team)]
+    public override Task<ReferralMessage> AcceptReferral(AcceptReferralRequest request, ServerCallContext context) =>
+        MoveOnAsync(request.Name, context, referral => referral.Accept());
+
+    [Authorize(Roles = Team)]
+    public override Task<ReferralMessage> DeclineReferral(DeclineReferralRequest request, ServerCallContext context)
+    {
+        new RequestValidation().RequireText(request.Reason, "reason", MaxTextLength).ThrowIfInvalid();
+        return MoveOnAsync(request.Name, context, referral => referral.Decline(request.Reason.Trim()));
+    }
+
+    [Authorize(Roles = InclusionRoles.Manager)]
+    public override Task<ReferralMessage> AllocateReferral(AllocateReferralRequest request, ServerCallContext context)
+    {
+        new RequestValidation().RequireText(request.Officer, "officer", 200).ThrowIfInvalid();
+        return MoveOnAsync(request.Name, context, referral => referral.Allocate(request.Officer.Trim()));
+    }
+
+    [Authorize(Roles = Team)]
+    public override Task<ReferralMessage> RecordFirstContact(RecordFirstContactRequest request, ServerCallContext context)
+    {
+        var now = time.GetUtcNow();
+        var contactedAt = request.ContactTime?.ToDateTimeOffset() ?? now;
+        new RequestValidation().Check(contactedAt <= now, "contact_time", "must not be in the future").ThrowIfInvalid();
+        return MoveOnAsync(request.Name, context, referral =>
+        {
+            if (contactedAt < referral.SubmittedAt)
+            {
+                throw new RequestValidationException([new FieldViolation("contact_time", "must not be before the referral was submitted")]);
+            }
+            referral.RecordFirstContact(contactedAt, now);
+        });
+    }
+
+    [Authorize(Roles = Team)]
+    public override Task<ReferralMessage> CloseReferral(CloseReferralRequest request, ServerCallContext context)
+    {
+        new RequestValidation().RequireText(request.Outcome, "outcome", MaxTextLength).ThrowIfInvalid();
+        return MoveOnAsync(request.Name, context, referral => referral.Close(request.Outcome.Trim()));
+    }
+
+    /// <summary>Applies one lifecycle step and publishes it, with the pupil's report attributes and nothing that names them.</summary>
+    private async Task<ReferralMessage> MoveOnAsync(string name, ServerCallContext context, Action<Referral> step)
+    {
+        var referral = await FindAsync(name, context);
+        step(referral);
+        var pupil = await database.Pupils.AsNoTracking().SingleAsync(p => p.Id == referral.PupilId, context.CancellationToken);
+        var phase = await database.Schools.Where(s => s.Urn == referral.SchoolUrn).Select(s => s.Phase).SingleAsync(context.CancellationToken);
+        database.RecordEvent(new ReferralStatusChanged
+        {
+            Referral = NamePrefix + referral.Id,
+            Status = (Inclusion.Events.V1.ReferralStatus)referral.Status,
+            Pupil = ReportAttributes.Of(pupil, phase),
+            AllocatedOfficer = referral.AllocatedOfficer ?? "",
+            SecondsToFirstContact = (long)(referral.TimeToFirstContact?.TotalSeconds ?? 0),
+        }, NamePrefix + referral.Id, time.GetUtcNow());
+        await database.SaveChangesAsync(context.CancellationToken);
+        return ToMessage(referral);
+    }
+
+    /// <summary>A referral the caller may see; another school's is reported as not found.</summary>
+    private async Task<Referral> FindAsync(string name, ServerCallContext context, bool tracked = true)
+    {
+        var validation = new RequestValidation();
+        var id = ParseId(name, NamePrefix, "name", validation);
+        validation.ThrowIfInvalid();
+        var query = tracked ? database.Referrals : database.Referrals.AsNoTracking();
+        var referral = await query.SingleOrDefaultAsync(r => r.Id == id, context.CancellationToken);
+        var ownSchool = InclusionClaims.SchoolUrnOf(context.GetHttpContext().User);
+        return referral is null || (ownSchool is not null && referral.SchoolUrn != ownSchool)
+            ? throw new RecordNotFoundException(name)
+            : referral;
+    }
+
+    private static Guid ParseId(string name, string prefix, string field, RequestValidation validation)
+    {
+        var ok = name.StartsWith(prefix, StringComparison.Ordinal) && Guid.TryParse(name[prefix.Length..], out _);
+        validation.Check(ok, field, $"must be {prefix}{{id}}");
+        return ok ? Guid.Parse(name[prefix.Length..]) : Guid.Empty;
+    }
+
+    private ReferralForm ReadForm(ReferralFormMessage given, RequestValidation validation)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        DateOnly? PastDate(Google.Type.Date? date, string field)
+        {
+            if (date is null)
+            {
+                return null;
+            }
+            var value = validation.RequireDate(date, field);
+            validation.Check(value is null || value <= today, field, "must not be in the future");
+            return value;
+        }
+        string? Text(string value, string field, int max = MaxTextLength)
+        {
+            validation.Check(value.Length <= max, field, $"must be at most {max} characters");
+            return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        }
+        string? Telephone(string value, string field)
+        {
+            var normalised = PupilIdentifiers.NormaliseUkTelephone(value);
+            validation.Check(value.Length == 0 || normalised is not null, field, "must be a UK telephone number");
+            return normalised;
+        }
+        string? Email(string value, string field)
+        {
+            validation.Check(value.Length == 0 || PupilIdentifiers.IsEmail(value), field, "must be an email address");
+            return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        }
+        SignOff? Signed(Inclusion.Referrals.V1.SignOff? signOff, string field)
+        {
+            if (signOff is null || (signOff.FullName.Length == 0 && signOff.SignedOn is null))
+            {
+                return null;
+            }
+            validation.RequireText(signOff.FullName, field + ".full_name", Pupil.MaxNameLength);
+            var on = PastDate(signOff.SignedOn ?? new Google.Type.Date(), field + ".signed_on");
+            return on is null ? null : new SignOff(signOff.FullName.Trim(), on.Value);
+        }
+
+        Referrer? referrer = null;
+        if (given.Referrer is { } person && person.FullName.Length > 0)
+        {
+            validation.RequireText(person.FullName, "form.referrer.full_name", Pupil.MaxNameLength);
+            referrer = new Referrer(person.FullName.Trim(), Email(person.Email, "form.referrer.email"),
+                Telephone(person.Telephone, "form.referrer.telephone"), Text(person.RelationshipToChild, "form.referrer.relationship_to_child", 100));
+        }
+        validation.Check(given.InvolvedProfessionals.Count <= 20, "form.involved_professionals", "at most 20");
+        var professionals = given.InvolvedProfessionals.Select((p, i) =>
+        {
+            var field = $"form.involved_professionals[{i}]";
+            validation.RequireText(p.FullName, field + ".full_name", Pupil.MaxNameLength);
+            return new InvolvedProfessional(p.FullName.Trim(), Text(p.Role, field + ".role", 100),
+                Telephone(p.Telephone, field + ".telephone"), Email(p.Email, field + ".email"));
+        }).ToList();
+
+        return new ReferralForm(
+            PastDate(given.DateMade, "form.date_made"),
+            referrer,
+            professionals,
+            Text(given.AttainmentAndProgress, "form.attainment_and_progress"),
+            Text(given.LevelsOfSupport, "form.levels_of_support"),
+            Text(given.PreviousExclusions, "form.previous_exclusions"),
+            given.ExclusionPreventionMeetingHeld,
+            Text(given.ExclusionPreventionMeetingDetails, "form.exclusion_prevention_meeting_details"),
+            Text(given.MainReason, "form.main_reason"),
+            Text(given.SupportWanted, "form.support_wanted"),
+            given.ParentalPermissionObtained,
+            Signed(given.ReferrerSignOff, "form.referrer_sign_off"),
+            Signed(given.HeadTeacherSignOff, "form.head_teacher_sign_off"),
+            Signed(given.SendcoSignOff, "form.sendco_sign_off"));
+    }
+
+    private static ReferralMessage ToMessage(Referral referral)
+    {
+        var form = referral.Form;
+        static Inclusion.Referrals.V1.SignOff? SignOffMessage(SignOff? signOff) => signOff is null
+            ? null
+            : new Inclusion.Referrals.V1.SignOff { FullName = signOff.FullName, SignedOn = signOff.SignedOn.ToProtoDate() };
+        var formMessage = new ReferralFormMessage
+        {
+            DateMade = form.DateMade?.ToProtoDate(),
+            AttainmentAndProgress = form.AttainmentAndProgress ?? "",
+            LevelsOfSupport = form.LevelsOfSupport ?? "",
+            PreviousExclusions = form.PreviousExclusions ?? "",
+            ExclusionPreventionMeetingHeld = form.ExclusionPreventionMeetingHeld,
+            ExclusionPreventionMeetingDetails = form.ExclusionPreventionMeetingDetails ?? "",
+            MainReason = form.MainReason ?? "",
+            SupportWanted = form.SupportWanted ?? "",
+            ParentalPermissionObtained = form.ParentalPermissionObtained,
+            ReferrerSignOff = SignOffMessage(form.ReferrerSignOff),
+            HeadTeacherSignOff = SignOffMessage(form.HeadTeacherSignOff),
+            SendcoSignOff = SignOffMessage(form.SendcoSignOff),
+        };
+        if (form.Referrer is { } referrer)
+        {
+            formMessage.Referrer = new Inclusion.Referrals.V1.Referrer
+            {
+                FullName = referrer.FullName, Email = referrer.Email ?? "", Telephone = referrer.Telephone ?? "",
+                RelationshipToChild = referrer.RelationshipToChild ?? "",
+            };
+        }
+        formMessage.InvolvedProfessionals.AddRange(form.InvolvedProfessionals.Select(p => new Inclusion.Referrals.V1.InvolvedProfessional
+        {
+            FullName = p.FullName, Role = p.Role ?? "", Telephone = p.Telephone ?? "", Email = p.Email ?? "",
+        }));
+        return new ReferralMessage
+        {
+            Name = NamePrefix + referral.Id,
+            Pupil = PupilPrefix + referral.PupilId,
+            SchoolUrn = referral.SchoolUrn,
+            Form = formMessage,
+            Status = (ReferralStatusMessage)referral.Status,
+            DeclineReason = referral.DeclineReason ?? "",
+            AllocatedOfficer = referral.AllocatedOfficer ?? "",
+            SubmitTime = referral.SubmittedAt is { } submitted ? Timestamp.FromDateTimeOffset(submitted) : null,
+            FirstContactTime = referral.FirstContactAt is { } contacted ? Timestamp.FromDateTimeOffset(contacted) : null,
+            TimeToFirstContact = referral.TimeToFirstContact is { } wait ? Duration.FromTimeSpan(wait) : null,
+            CloseOutcome = referral.CloseOutcome ?? "",
+            Etag = referral.Version.ToString(CultureInfo.InvariantCulture),
+        };
+    }
+}
+
+/// <summary>What an event may say about a pupil: attributes reports count by, never who the child is.</summary>
+public static class ReportAttributes
+{
+    public static PupilReportAttributes Of(Pupil pupil, Schools.SchoolPhase phase) => new()
+    {
+        Pupil = "pupils/" + pupil.Id,
+        SchoolUrn = pupil.SchoolUrn,
+        Phase = (Inclusion.Events.V1.SchoolPhase)phase,
+        YearGroup = pupil.YearGroup,
+        SenStatus = (Inclusion.Events.V1.SenStatus)pupil.SenStatus,
+        FreeSchoolMeals = pupil.FreeSchoolMeals,
+        Sex = pupil.Sex == PupilSex.Female ? "F" : "M",
+        EthnicityCode = pupil.Profile.EthnicityCode ?? "",
+    };
+}
