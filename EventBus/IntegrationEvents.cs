@@ -12,6 +12,8 @@ namespace Inclusion.Events.V1
     public sealed partial class SchoolRegistered : IIntegrationEvent;
     public sealed partial class SchoolUpdated : IIntegrationEvent;
     public sealed partial class ReferralStatusChanged : IIntegrationEvent;
+    public sealed partial class ExclusionChanged : IIntegrationEvent;
+    public sealed partial class DeadlineMissed : IIntegrationEvent;
     public sealed partial class PanelSittingScheduled : IIntegrationEvent;
     public sealed partial class ProviderAdded : IIntegrationEvent;
     public sealed partial class SchoolCalendarChanged : IIntegrationEvent;
@@ -25,7 +27,7 @@ namespace InclusionServices.EventBus
     public static class EventCatalog
     {
         private static readonly IReadOnlyDictionary<string, MessageDescriptor> ByName =
-            new[] { SchoolRegistered.Descriptor, SchoolUpdated.Descriptor, ReferralStatusChanged.Descriptor, PanelSittingScheduled.Descriptor, ProviderAdded.Descriptor, SchoolCalendarChanged.Descriptor }
+            new[] { SchoolRegistered.Descriptor, SchoolUpdated.Descriptor, ReferralStatusChanged.Descriptor, ExclusionChanged.Descriptor, DeadlineMissed.Descriptor, PanelSittingScheduled.Descriptor, ProviderAdded.Descriptor, SchoolCalendarChanged.Descriptor }
                 .ToDictionary(d => d.FullName);
 
         /// <summary>Reads an event from its protobuf JSON; unknown fields from newer producers are ignored.</summary>

@@ -1,6 +1,7 @@
 using InclusionServices.CalendarOverrides;
 using InclusionServices.EventBus;
 using InclusionServices.Referrals.Calendars;
+using InclusionServices.Referrals.Exclusions;
 using InclusionServices.Referrals.Pupils;
 using InclusionServices.Referrals.ReferralCases;
 using InclusionServices.Referrals.Schools;
@@ -18,6 +19,9 @@ builder.AddServiceDefaults();
 builder.AddSchoolCalendar();
 builder.AddServiceDatabase<ReferralsDatabase>(ReferralsDatabase.ConnectionName);
 builder.AddEventBus<ReferralsDatabase>();
+builder.Services.AddSingleton(ExclusionReasonCodes.Load());
+builder.Services.Configure<DeadlineWatcherOptions>(builder.Configuration.GetSection("DeadlineWatcher"));
+builder.Services.AddHostedService<DeadlineWatcher>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
@@ -25,5 +29,6 @@ app.MapGrpcService<EventHistoryApi<ReferralsDatabase>>();
 app.MapGrpcService<SchoolsApi>();
 app.MapGrpcService<PupilsApi>();
 app.MapGrpcService<ReferralsApi>();
+app.MapGrpcService<ExclusionsApi>();
 app.MapGrpcService<SchoolCalendarsApi>();
 await app.RunAsync();

@@ -1,5 +1,6 @@
 using InclusionServices.CalendarOverrides;
 using InclusionServices.EventBus;
+using InclusionServices.Referrals.Exclusions;
 using InclusionServices.Referrals.Pupils;
 using InclusionServices.Referrals.ReferralCases;
 using InclusionServices.Referrals.Schools;
@@ -17,6 +18,8 @@ public sealed class ReferralsDatabase(DbContextOptions<ReferralsDatabase> option
     public DbSet<School> Schools => Set<School>();
     public DbSet<Pupil> Pupils => Set<Pupil>();
     public DbSet<Referral> Referrals => Set<Referral>();
+    public DbSet<Exclusion> Exclusions => Set<Exclusion>();
+    public DbSet<MissedDeadline> MissedDeadlines => Set<MissedDeadline>();
 
     public DbSet<CalendarOverrideRow> CalendarOverrides => Set<CalendarOverrideRow>();
 
@@ -80,6 +83,25 @@ public sealed class ReferralsDatabase(DbContextOptions<ReferralsDatabase> option
             referral.Property(r => r.Version).IsRowVersion();
             // The form holds names and contact details: read and written whole, as JSON, never queried inside.
             referral.Property<string>("_formJson").HasColumnName("form").HasColumnType("jsonb");
+        });
+        modelBuilder.Entity<Exclusion>(exclusion =>
+        {
+            exclusion.HasKey(e => e.Id);
+            exclusion.Property(e => e.SchoolUrn).HasMaxLength(6);
+            exclusion.Property(e => e.Kind).HasConversion<string>().HasMaxLength(32);
+            exclusion.Property(e => e.BoardDecision).HasConversion<string>().HasMaxLength(16);
+            exclusion.Property(e => e.IrpDecision).HasConversion<string>().HasMaxLength(32);
+            exclusion.Property(e => e.Details).HasMaxLength(4000);
+            exclusion.HasIndex(e => new { e.PupilId, e.StartDate });
+            exclusion.HasIndex(e => e.SchoolUrn);
+            exclusion.HasIndex(e => e.CreateRequestId).IsUnique();
+            exclusion.HasOne<Pupil>().WithMany().HasForeignKey(e => e.PupilId);
+            exclusion.Property(e => e.Version).IsRowVersion();
+        });
+        modelBuilder.Entity<MissedDeadline>(missed =>
+        {
+            missed.HasKey(m => new { m.ExclusionId, m.Kind });
+            missed.Property(m => m.Kind).HasConversion<string>().HasMaxLength(48);
         });
         modelBuilder.Entity<SchoolSpell>(spell =>
         {

@@ -47,6 +47,7 @@ public static class TestServers
         ["EventBus:PublishTimeout"] = "00:00:05",
         ["EventBus:RetryIntervals:0"] = "00:00:00.050",
         ["EventBus:RetryIntervals:1"] = "00:00:00.100",
+        ["DeadlineWatcher:Interval"] = "00:00:00.200",
     };
 
     private static string Required(string variable) =>

@@ -135,6 +135,140 @@ namespace InclusionServices.Referrals.Storage.Migrations
                     b.ToTable("outbox_events", (string)null);
                 });
 
+            modelBuilder.Entity("InclusionServices.Referrals.Exclusions.Exclusion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BoardDecision")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("board_decision");
+
+                    b.Property<DateOnly?>("BoardDecisionNotified")
+                        .HasColumnType("date")
+                        .HasColumnName("board_decision_notified");
+
+                    b.Property<Guid?>("CreateRequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("create_request_id");
+
+                    b.Property<string>("Details")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("details");
+
+                    b.Property<DateOnly?>("IrpApplied")
+                        .HasColumnType("date")
+                        .HasColumnName("irp_applied");
+
+                    b.Property<string>("IrpDecision")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("irp_decision");
+
+                    b.Property<DateOnly?>("IrpDecisionNotified")
+                        .HasColumnType("date")
+                        .HasColumnName("irp_decision_notified");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<bool>("ParentsMadeRepresentations")
+                        .HasColumnType("boolean")
+                        .HasColumnName("parents_made_representations");
+
+                    b.Property<DateOnly?>("PublicExamMissed")
+                        .HasColumnType("date")
+                        .HasColumnName("public_exam_missed");
+
+                    b.Property<Guid>("PupilId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pupil_id");
+
+                    b.PrimitiveCollection<List<string>>("ReasonCodes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("reason_codes");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("SchoolUrn")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("school_urn");
+
+                    b.Property<int>("Sessions")
+                        .HasColumnType("integer")
+                        .HasColumnName("sessions");
+
+                    b.Property<int>("SessionsSuspendedThisTermBefore")
+                        .HasColumnType("integer")
+                        .HasColumnName("sessions_suspended_this_term_before");
+
+                    b.Property<int>("SessionsSuspendedThisYearBefore")
+                        .HasColumnType("integer")
+                        .HasColumnName("sessions_suspended_this_year_before");
+
+                    b.Property<DateOnly>("StartDate")
+                        .HasColumnType("date")
+                        .HasColumnName("start_date");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_exclusions");
+
+                    b.HasIndex("CreateRequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_exclusions_create_request_id");
+
+                    b.HasIndex("SchoolUrn")
+                        .HasDatabaseName("ix_exclusions_school_urn");
+
+                    b.HasIndex("PupilId", "StartDate")
+                        .HasDatabaseName("ix_exclusions_pupil_id_start_date");
+
+                    b.ToTable("exclusions", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Referrals.Exclusions.MissedDeadline", b =>
+                {
+                    b.Property<Guid>("ExclusionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("exclusion_id");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateOnly>("Due")
+                        .HasColumnType("date")
+                        .HasColumnName("due");
+
+                    b.Property<DateTimeOffset>("NoticedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("noticed_at");
+
+                    b.HasKey("ExclusionId", "Kind")
+                        .HasName("pk_missed_deadlines");
+
+                    b.ToTable("missed_deadlines", (string)null);
+                });
+
             modelBuilder.Entity("InclusionServices.Referrals.Pupils.Pupil", b =>
                 {
                     b.Property<Guid>("Id")
@@ -441,6 +575,16 @@ namespace InclusionServices.Referrals.Storage.Migrations
                         .HasDatabaseName("ix_schools_phase");
 
                     b.ToTable("schools", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Referrals.Exclusions.Exclusion", b =>
+                {
+                    b.HasOne("InclusionServices.Referrals.Pupils.Pupil", null)
+                        .WithMany()
+                        .HasForeignKey("PupilId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_exclusions_pupils_pupil_id");
                 });
 
             modelBuilder.Entity("InclusionServices.Referrals.Pupils.SchoolSpell", b =>
