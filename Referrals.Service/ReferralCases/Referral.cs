@@ -36,7 +36,8 @@ public sealed record ReferralForm(
     bool ParentalPermissionObtained,
     SignOff? ReferrerSignOff,
     SignOff? HeadTeacherSignOff,
-    SignOff? SendcoSignOff)
+    SignOff? SendcoSignOff,
+    IReadOnlyList<Guid>? PreviousExclusionRecords = null)
 {
     /// <summary>What a draft still lacks before the team can take it, in the form's words.</summary>
     public IReadOnlyList<string> MissingForSubmission()

@@ -48,6 +48,7 @@ public sealed class ReferralsApi(ReferralsDatabase database, TimeProvider time) 
         {
             throw new RecordNotFoundException(request.Pupil);
         }
+        await RequireOwnExclusionsAsync(form, pupil.Id, context.CancellationToken);
         var referral = Referral.Draft(pupil.Id, pupil.SchoolUrn, form, requestId, time.GetUtcNow());
         database.Referrals.Add(referral);
         await database.SaveChangesAsync(context.CancellationToken);
@@ -118,6 +119,7 @@ public sealed class ReferralsApi(ReferralsDatabase database, TimeProvider time) 
         {
             throw new ConcurrentChangeException(request.Name);
         }
+        await RequireOwnExclusionsAsync(form, referral.PupilId, context.CancellationToken);
         database.Entry(referral).Property(r => r.Version).OriginalValue = etag;
         referral.Revise(form);
         await database.SaveChangesAsync(context.CancellationToken);
@@ -186,6 +188,23 @@ public sealed class ReferralsApi(ReferralsDatabase database, TimeProvider time) 
         }, NamePrefix + referral.Id, time.GetUtcNow());
         await database.SaveChangesAsync(context.CancellationToken);
         return ToMessage(referral);
+    }
+
+    /// <summary>Linked exclusion records must be this pupil's: a link to anyone else's is refused as not a record of theirs.</summary>
+    private async Task RequireOwnExclusionsAsync(ReferralForm form, Guid pupilId, CancellationToken cancellationToken)
+    {
+        var ids = form.PreviousExclusionRecords ?? [];
+        if (ids.Count == 0)
+        {
+            return;
+        }
+        var own = await database.Exclusions.Where(e => ids.Contains(e.Id) && e.PupilId == pupilId).Select(e => e.Id).ToListAsync(cancellationToken);
+        var validation = new RequestValidation();
+        for (var i = 0; i < ids.Count; i++)
+        {
+            validation.Check(own.Contains(ids[i]), $"form.previous_exclusion_records[{i}]", "is not an exclusion record of this pupil");
+        }
+        validation.ThrowIfInvalid();
     }
 
     /// <summary>A referral the caller may see; another school's is reported as not found.</summary>
@@ -265,6 +284,14 @@ public sealed class ReferralsApi(ReferralsDatabase database, TimeProvider time) 
                 Telephone(p.Telephone, field + ".telephone"), Email(p.Email, field + ".email"));
         }).ToList();
 
+        validation.Check(given.PreviousExclusionRecords.Count <= 50, "form.previous_exclusion_records", "at most 50");
+        var previous = given.PreviousExclusionRecords.Select((name, i) =>
+        {
+            var ok = name.StartsWith("exclusions/", StringComparison.Ordinal) && Guid.TryParse(name["exclusions/".Length..], out _);
+            validation.Check(ok, $"form.previous_exclusion_records[{i}]", "must be exclusions/{id}");
+            return ok ? Guid.Parse(name["exclusions/".Length..]) : Guid.Empty;
+        }).Distinct().ToList();
+
         return new ReferralForm(
             PastDate(given.DateMade, "form.date_made"),
             referrer,
@@ -279,7 +306,8 @@ public sealed class ReferralsApi(ReferralsDatabase database, TimeProvider time) 
             given.ParentalPermissionObtained,
             Signed(given.ReferrerSignOff, "form.referrer_sign_off"),
             Signed(given.HeadTeacherSignOff, "form.head_teacher_sign_off"),
-            Signed(given.SendcoSignOff, "form.sendco_sign_off"));
+            Signed(given.SendcoSignOff, "form.sendco_sign_off"),
+            previous);
     }
 
     private static ReferralMessage ToMessage(Referral referral)
@@ -302,6 +330,7 @@ public sealed class ReferralsApi(ReferralsDatabase database, TimeProvider time) 
             ReferrerSignOff = SignOffMessage(form.ReferrerSignOff),
             HeadTeacherSignOff = SignOffMessage(form.HeadTeacherSignOff),
             SendcoSignOff = SignOffMessage(form.SendcoSignOff),
+            PreviousExclusionRecords = { (form.PreviousExclusionRecords ?? []).Select(id => "exclusions/" + id) },
         };
         if (form.Referrer is { } referrer)
         {

@@ -182,6 +182,27 @@ public sealed class ExclusionsServiceTests(ReferralsUnderTest service) : IClassF
     }
 
     [Fact]
+    public async Task A_referral_links_the_pupils_own_previous_exclusion_records_and_no_one_elses()
+    {
+        var pupil = await NewPupilAsync(7);
+        var other = await NewPupilAsync(8);
+        var own = await Record(pupil, Inclusion.Referrals.V1.ExclusionKind.Suspension, On(2022, 11, 7), 4, "DB");
+        var theirs = await Record(other, Inclusion.Referrals.V1.ExclusionKind.Suspension, On(2022, 11, 7), 4, "DB");
+        var referrals = new Inclusion.Referrals.V1.Referrals.ReferralsClient(service.Channel);
+
+        var linked = await referrals.CreateReferralAsync(new CreateReferralRequest
+        {
+            Pupil = pupil.Name, Form = new ReferralForm { PreviousExclusions = "Two days in November", PreviousExclusionRecords = { own.Name } },
+        }, Officer);
+        Assert.Equal([own.Name], linked.Form.PreviousExclusionRecords);
+
+        await RpcAssert.InvalidFields(() => referrals.CreateReferralAsync(new CreateReferralRequest
+        {
+            Pupil = pupil.Name, Form = new ReferralForm { PreviousExclusionRecords = { theirs.Name } },
+        }, Officer).ResponseAsync, "form.previous_exclusion_records[0]");
+    }
+
+    [Fact]
     public async Task No_event_this_service_published_names_a_pupil_or_holds_their_contact_details()
     {
         // Every kind of change the service makes, then its whole event history.
