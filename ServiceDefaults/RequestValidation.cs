@@ -37,6 +37,20 @@ public sealed class RequestValidation
     public RequestValidation OptionalRequestId(string? requestId, string field = "request_id") =>
         Check(string.IsNullOrEmpty(requestId) || Guid.TryParse(requestId, out _), field, "must be a UUID");
 
+    /// <summary>
+    /// The id in a resource name such as "pupils/{id}" (AIP-122), or Guid.Empty with a violation recorded when the
+    /// name is not one of <paramref name="prefix"/>'s.
+    /// </summary>
+    public Guid ResourceId(string? name, string prefix, string field)
+    {
+        if (name is not null && name.StartsWith(prefix, StringComparison.Ordinal) && Guid.TryParse(name.AsSpan(prefix.Length), out var id))
+        {
+            return id;
+        }
+        _violations.Add(new FieldViolation(field, $"must be {prefix}{{id}}"));
+        return Guid.Empty;
+    }
+
     public void ThrowIfInvalid()
     {
         if (_violations.Count > 0)

@@ -56,10 +56,9 @@ public sealed class ProvidersApi(PlacementsDatabase database, TimeProvider time)
     [Authorize(Roles = $"{InclusionRoles.Officer},{InclusionRoles.Manager},{InclusionRoles.Service}")]
     public override async Task<ProviderMessage> GetProvider(GetProviderRequest request, ServerCallContext context)
     {
-        var idText = request.Name.StartsWith(NamePrefix, StringComparison.Ordinal) ? request.Name[NamePrefix.Length..] : "";
-        new RequestValidation()
-            .Check(Guid.TryParse(idText, out var id), "name", "must be providers/{id}")
-            .ThrowIfInvalid();
+        var validation = new RequestValidation();
+        var id = validation.ResourceId(request.Name, NamePrefix, "name");
+        validation.ThrowIfInvalid();
         var provider = await database.Providers.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, context.CancellationToken);
         return provider is null ? throw new RecordNotFoundException(request.Name) : ToMessage(provider);
     }

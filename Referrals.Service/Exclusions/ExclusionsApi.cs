@@ -36,9 +36,8 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
         var kindSet = given.Kind != Inclusion.Referrals.V1.ExclusionKind.Unspecified && System.Enum.IsDefined(given.Kind);
         var kind = (ExclusionKind)given.Kind;
         validation.Check(kindSet, "exclusion.kind", "must be a suspension, a lunchtime suspension or a permanent exclusion")
-            .Check(given.Pupil.StartsWith("pupils/", StringComparison.Ordinal) && Guid.TryParse(given.Pupil["pupils/".Length..], out _),
-                "exclusion.pupil", "must be pupils/{id}")
             .Check(given.Details.Length <= 4000, "exclusion.details", "must be at most 4000 characters");
+        var pupilId = validation.ResourceId(given.Pupil, "pupils/", "exclusion.pupil");
         var start = validation.RequireDate(given.StartDate, "exclusion.start_date");
         if (kindSet)
         {
@@ -75,7 +74,6 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
         {
             return await ToMessageAsync(earlier, context.CancellationToken);
         }
-        var pupilId = Guid.Parse(given.Pupil["pupils/".Length..]);
         var pupil = await database.Pupils.AsNoTracking().SingleOrDefaultAsync(p => p.Id == pupilId, context.CancellationToken);
         var ownSchool = InclusionClaims.SchoolUrnOf(context.GetHttpContext().User);
         if (pupil is null || (ownSchool is not null && pupil.SchoolUrn != ownSchool))
@@ -122,9 +120,9 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
     public override async Task<ListExclusionsResponse> ListExclusions(ListExclusionsRequest request, ServerCallContext context)
     {
         var page = PageRequest.From(request.PageSize, request.PageToken);
-        Guid? pupilId = request.Pupil.StartsWith("pupils/", StringComparison.Ordinal) && Guid.TryParse(request.Pupil["pupils/".Length..], out var id) ? id : null;
-        new RequestValidation()
-            .Check(request.Pupil.Length == 0 || pupilId is not null, "pupil", "must be pupils/{id}")
+        var validation = new RequestValidation();
+        Guid? pupilId = request.Pupil.Length == 0 ? null : validation.ResourceId(request.Pupil, "pupils/", "pupil");
+        validation
             .Check(request.SchoolUrn.Length == 0 || SchoolIdentifiers.IsUrn(request.SchoolUrn), "school_urn", "must be a 6-digit URN")
             .ThrowIfInvalid();
         var query = database.Exclusions.AsNoTracking();
@@ -221,9 +219,9 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
 
     private async Task<Exclusion> FindAsync(string name, ServerCallContext context, bool tracked = true)
     {
-        var ok = name.StartsWith(NamePrefix, StringComparison.Ordinal) && Guid.TryParse(name[NamePrefix.Length..], out _);
-        new RequestValidation().Check(ok, "name", "must be exclusions/{id}").ThrowIfInvalid();
-        var id = Guid.Parse(name[NamePrefix.Length..]);
+        var validation = new RequestValidation();
+        var id = validation.ResourceId(name, NamePrefix, "name");
+        validation.ThrowIfInvalid();
         var query = tracked ? database.Exclusions : database.Exclusions.AsNoTracking();
         var exclusion = await query.SingleOrDefaultAsync(e => e.Id == id, context.CancellationToken);
         var ownSchool = InclusionClaims.SchoolUrnOf(context.GetHttpContext().User);

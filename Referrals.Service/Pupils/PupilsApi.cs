@@ -142,8 +142,9 @@ public sealed class PupilsApi(ReferralsDatabase database, TimeProvider time) : I
     /// <summary>A pupil the caller may see; another school's pupil is reported as not found.</summary>
     private async Task<Pupil> FindVisibleAsync(string name, string field, ServerCallContext context, bool tracked = false)
     {
-        var idText = name.StartsWith(NamePrefix, StringComparison.Ordinal) ? name[NamePrefix.Length..] : "";
-        new RequestValidation().Check(Guid.TryParse(idText, out var id), field, "must be pupils/{id}").ThrowIfInvalid();
+        var validation = new RequestValidation();
+        var id = validation.ResourceId(name, NamePrefix, field);
+        validation.ThrowIfInvalid();
         var query = tracked ? database.Pupils : database.Pupils.AsNoTracking();
         var pupil = await query.SingleOrDefaultAsync(p => p.Id == id, context.CancellationToken);
         var ownSchool = InclusionClaims.SchoolUrnOf(context.GetHttpContext().User);

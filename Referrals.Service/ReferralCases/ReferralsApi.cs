@@ -32,7 +32,7 @@ public sealed class ReferralsApi(ReferralsDatabase database, TimeProvider time) 
     public override async Task<ReferralMessage> CreateReferral(CreateReferralRequest request, ServerCallContext context)
     {
         var validation = new RequestValidation().OptionalRequestId(request.RequestId);
-        var pupilId = ParseId(request.Pupil, PupilPrefix, "pupil", validation);
+        var pupilId = validation.ResourceId(request.Pupil, PupilPrefix, "pupil");
         var form = ReadForm(request.Form ?? new ReferralFormMessage(), validation);
         validation.ThrowIfInvalid();
 
@@ -211,7 +211,7 @@ public sealed class ReferralsApi(ReferralsDatabase database, TimeProvider time) 
     private async Task<Referral> FindAsync(string name, ServerCallContext context, bool tracked = true)
     {
         var validation = new RequestValidation();
-        var id = ParseId(name, NamePrefix, "name", validation);
+        var id = validation.ResourceId(name, NamePrefix, "name");
         validation.ThrowIfInvalid();
         var query = tracked ? database.Referrals : database.Referrals.AsNoTracking();
         var referral = await query.SingleOrDefaultAsync(r => r.Id == id, context.CancellationToken);
@@ -219,13 +219,6 @@ public sealed class ReferralsApi(ReferralsDatabase database, TimeProvider time) 
         return referral is null || (ownSchool is not null && referral.SchoolUrn != ownSchool)
             ? throw new RecordNotFoundException(name)
             : referral;
-    }
-
-    private static Guid ParseId(string name, string prefix, string field, RequestValidation validation)
-    {
-        var ok = name.StartsWith(prefix, StringComparison.Ordinal) && Guid.TryParse(name[prefix.Length..], out _);
-        validation.Check(ok, field, $"must be {prefix}{{id}}");
-        return ok ? Guid.Parse(name[prefix.Length..]) : Guid.Empty;
     }
 
     private ReferralForm ReadForm(ReferralFormMessage given, RequestValidation validation)
@@ -285,12 +278,9 @@ public sealed class ReferralsApi(ReferralsDatabase database, TimeProvider time) 
         }).ToList();
 
         validation.Check(given.PreviousExclusionRecords.Count <= 50, "form.previous_exclusion_records", "at most 50");
-        var previous = given.PreviousExclusionRecords.Select((name, i) =>
-        {
-            var ok = name.StartsWith("exclusions/", StringComparison.Ordinal) && Guid.TryParse(name["exclusions/".Length..], out _);
-            validation.Check(ok, $"form.previous_exclusion_records[{i}]", "must be exclusions/{id}");
-            return ok ? Guid.Parse(name["exclusions/".Length..]) : Guid.Empty;
-        }).Distinct().ToList();
+        var previous = given.PreviousExclusionRecords
+            .Select((name, i) => validation.ResourceId(name, "exclusions/", $"form.previous_exclusion_records[{i}]"))
+            .Distinct().ToList();
 
         return new ReferralForm(
             PastDate(given.DateMade, "form.date_made"),
