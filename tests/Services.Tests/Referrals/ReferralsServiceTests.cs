@@ -218,5 +218,16 @@ public sealed class ReferralsServiceTests(ReferralsUnderTest service) : IClassFi
         Assert.Contains(listed.Referrals, r => r.Name == submitted.Name);
         Assert.DoesNotContain(listed.Referrals, r => r.Name == draft.Name);
         Assert.All(listed.Referrals, r => Assert.Equal(ReferralStatus.Submitted, r.Status));
+
+        await _referrals.AcceptReferralAsync(new AcceptReferralRequest { Name = submitted.Name }, Officer);
+        await _referrals.AllocateReferralAsync(new AllocateReferralRequest { Name = submitted.Name, Officer = "officer-lists" }, Manager);
+        var byOfficer = await _referrals.ListReferralsAsync(new ListReferralsRequest { AllocatedOfficer = "officer-lists" }, Officer);
+        Assert.Equal([submitted.Name], byOfficer.Referrals.Select(r => r.Name));
+
+        var yesterday = On(Today.AddDays(-1));
+        var madeBefore = await _referrals.ListReferralsAsync(new ListReferralsRequest { SchoolUrn = Ours, MadeTo = yesterday }, Officer);
+        Assert.Empty(madeBefore.Referrals); // every referral here was made today
+        var madeSince = await _referrals.ListReferralsAsync(new ListReferralsRequest { SchoolUrn = Ours, MadeFrom = yesterday, PageSize = 100 }, Officer);
+        Assert.Contains(madeSince.Referrals, r => r.Name == draft.Name);
     }
 }
