@@ -97,8 +97,13 @@ export INCLUSION_TEST_WORK="$work"
 
 say "Running tests"
 status=0
-dotnet test InclusionServices.sln -c Release --no-build --nologo \
-  --logger "trx;LogFilePrefix=results" --results-directory "$work/results" "$@" || status=$?
+# One test project at a time: the app-host test starts a whole suite of processes and must not compete with the
+# service tests for the two cores.
+projects=$(find tests -mindepth 2 -maxdepth 2 -name '*.Tests.csproj' ! -name 'AppHost.Tests.csproj' | sort)
+for project in $projects tests/AppHost.Tests/AppHost.Tests.csproj; do
+  dotnet test "$project" -c Release --no-build --nologo \
+    --logger "trx;LogFilePrefix=$(basename "$project" .csproj)" --results-directory "$work/results" "$@" || status=$?
+done
 
 # dotnet test prints per-project summaries; CI reads one closing line for the whole run.
 passed=0; failed=0; skipped=0

@@ -1,3 +1,4 @@
+using InclusionServices.ServiceDefaults;
 namespace InclusionServices.Meetings.PanelSittings;
 
 public enum PanelPhase
@@ -10,7 +11,7 @@ public enum PanelPhase
 /// One sitting of the Inclusion Support and Alternative Provision (ISAP) panel. A case submitted on or before the
 /// cut-off date goes to this sitting; a later one goes to the next.
 /// </summary>
-public sealed class PanelSitting
+public sealed class PanelSitting : ICreatedOnRequest
 {
     private PanelSitting() { }
 

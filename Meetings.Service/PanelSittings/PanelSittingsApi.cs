@@ -29,15 +29,10 @@ public sealed class PanelSittingsApi(MeetingsDatabase database, TimeProvider tim
             "panel_sitting.cut_off_date", "must not be after the meeting date");
         validation.ThrowIfInvalid();
 
-        Guid? requestId = string.IsNullOrEmpty(request.RequestId) ? null : Guid.Parse(request.RequestId);
-        if (requestId is not null)
+        var requestId = IdempotentCreates.RequestIdOf(request.RequestId);
+        if (await database.PanelSittings.EarlierCreateAsync(requestId, context.CancellationToken) is { } earlier)
         {
-            var earlier = await database.PanelSittings.AsNoTracking()
-                .SingleOrDefaultAsync(s => s.CreateRequestId == requestId, context.CancellationToken);
-            if (earlier is not null)
-            {
-                return ToMessage(earlier);
-            }
+            return ToMessage(earlier);
         }
         var phase = (PanelPhase)given.Phase;
         if (await database.PanelSittings.AnyAsync(s => s.Phase == phase && s.MeetingDate == meeting, context.CancellationToken))

@@ -1,3 +1,4 @@
+using InclusionServices.ServiceDefaults;
 namespace InclusionServices.Placements.Providers;
 
 public enum ProviderRegistration
@@ -7,7 +8,7 @@ public enum ProviderRegistration
 }
 
 /// <summary>An alternative provision provider with a number of places.</summary>
-public sealed class Provider
+public sealed class Provider : ICreatedOnRequest
 {
     public const int MaxNameLength = 200;
     /// <summary>

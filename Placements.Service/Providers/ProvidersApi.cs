@@ -31,15 +31,10 @@ public sealed class ProvidersApi(PlacementsDatabase database, TimeProvider time)
             .OptionalRequestId(request.RequestId)
             .ThrowIfInvalid();
 
-        Guid? requestId = string.IsNullOrEmpty(request.RequestId) ? null : Guid.Parse(request.RequestId);
-        if (requestId is not null)
+        var requestId = IdempotentCreates.RequestIdOf(request.RequestId);
+        if (await database.Providers.EarlierCreateAsync(requestId, context.CancellationToken) is { } earlier)
         {
-            var earlier = await database.Providers.AsNoTracking()
-                .SingleOrDefaultAsync(p => p.CreateRequestId == requestId, context.CancellationToken);
-            if (earlier is not null)
-            {
-                return ToMessage(earlier);
-            }
+            return ToMessage(earlier);
         }
         var provider = Provider.Add(given.DisplayName, registration, given.Capacity, requestId);
         database.Providers.Add(provider);

@@ -17,7 +17,7 @@ public enum IrpDecision
 }
 
 /// <summary>A suspension or permanent exclusion notified by a school, and the reviews that follow it.</summary>
-public sealed class Exclusion
+public sealed class Exclusion : ICreatedOnRequest
 {
     private Exclusion() { }
 

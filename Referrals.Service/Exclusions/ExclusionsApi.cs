@@ -68,9 +68,8 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
         validation.Check(exam is null || start is null || exam >= start, "exclusion.public_exam_missed", "must not be before the exclusion starts");
         validation.ThrowIfInvalid();
 
-        Guid? requestId = string.IsNullOrEmpty(request.RequestId) ? null : Guid.Parse(request.RequestId);
-        if (requestId is not null && await database.Exclusions.AsNoTracking()
-                .SingleOrDefaultAsync(e => e.CreateRequestId == requestId, context.CancellationToken) is { } earlier)
+        var requestId = IdempotentCreates.RequestIdOf(request.RequestId);
+        if (await database.Exclusions.EarlierCreateAsync(requestId, context.CancellationToken) is { } earlier)
         {
             return await ToMessageAsync(earlier, context.CancellationToken);
         }

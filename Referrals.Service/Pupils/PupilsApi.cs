@@ -55,9 +55,8 @@ public sealed class PupilsApi(ReferralsDatabase database, TimeProvider time) : I
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied, "A school may record only its own pupils."));
         }
-        Guid? requestId = string.IsNullOrEmpty(request.RequestId) ? null : Guid.Parse(request.RequestId);
-        if (requestId is not null && await database.Pupils.AsNoTracking()
-                .SingleOrDefaultAsync(p => p.CreateRequestId == requestId, context.CancellationToken) is { } earlier)
+        var requestId = IdempotentCreates.RequestIdOf(request.RequestId);
+        if (await database.Pupils.EarlierCreateAsync(requestId, context.CancellationToken) is { } earlier)
         {
             return ToMessage(earlier);
         }

@@ -36,9 +36,8 @@ public sealed class ReferralsApi(ReferralsDatabase database, TimeProvider time) 
         var form = ReadForm(request.Form ?? new ReferralFormMessage(), validation);
         validation.ThrowIfInvalid();
 
-        Guid? requestId = string.IsNullOrEmpty(request.RequestId) ? null : Guid.Parse(request.RequestId);
-        if (requestId is not null && await database.Referrals.AsNoTracking()
-                .SingleOrDefaultAsync(r => r.CreateRequestId == requestId, context.CancellationToken) is { } earlier)
+        var requestId = IdempotentCreates.RequestIdOf(request.RequestId);
+        if (await database.Referrals.EarlierCreateAsync(requestId, context.CancellationToken) is { } earlier)
         {
             return ToMessage(earlier);
         }

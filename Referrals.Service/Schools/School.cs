@@ -1,3 +1,4 @@
+using InclusionServices.ServiceDefaults;
 namespace InclusionServices.Referrals.Schools;
 
 public enum SchoolPhase
@@ -23,7 +24,7 @@ public sealed record SchoolDetails(
     string? DslEmail = null);
 
 /// <summary>A school or setting that refers pupils to the service (the School Details of the referral form).</summary>
-public sealed class School
+public sealed class School : ICreatedOnRequest
 {
     public const int MaxNameLength = 200;
     public const int MaxAddressLength = 500;

@@ -28,15 +28,10 @@ public sealed class SchoolsApi(ReferralsDatabase database, TimeProvider time) : 
         var details = ReadDetails(given, validation);
         validation.ThrowIfInvalid();
 
-        Guid? requestId = string.IsNullOrEmpty(request.RequestId) ? null : Guid.Parse(request.RequestId);
-        if (requestId is not null)
+        var requestId = IdempotentCreates.RequestIdOf(request.RequestId);
+        if (await database.Schools.EarlierCreateAsync(requestId, context.CancellationToken) is { } earlier)
         {
-            var earlier = await database.Schools.AsNoTracking()
-                .SingleOrDefaultAsync(s => s.CreateRequestId == requestId, context.CancellationToken);
-            if (earlier is not null)
-            {
-                return ToMessage(earlier);
-            }
+            return ToMessage(earlier);
         }
         if (await database.Schools.AnyAsync(s => s.Urn == given.Urn, context.CancellationToken))
         {

@@ -24,7 +24,12 @@ public sealed class WholeSuiteTests
         var work = Environment.GetEnvironmentVariable("INCLUSION_TEST_WORK") is { Length: > 0 } folder
             ? folder
             : throw new InvalidOperationException("INCLUSION_TEST_WORK is not set: run the tests with ./test.sh.");
+        // RabbitMQ also listens on its AMQP port + 2 (Erlang distribution): both must be free.
         var amqpPort = FreePort();
+        while (!IsFree(amqpPort + 2))
+        {
+            amqpPort = FreePort();
+        }
         string[] args =
         [
             "--Infrastructure:Mode=local",
@@ -63,6 +68,20 @@ public sealed class WholeSuiteTests
             .GetExclusionPreventionSummaryAsync(new Inclusion.Reporting.V1.GetExclusionPreventionSummaryRequest { SchoolYearStart = 2025 },
                 Tokens.Header("analyst"), cancellationToken: timeout.Token);
         Assert.Equal(2025, summary.SchoolYearStart);
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(System.Net.IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private static int FreePort()
