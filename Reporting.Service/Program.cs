@@ -13,7 +13,11 @@ if (Storage.IsMigrationStep(args))
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<ReportingDatabase>(ReportingDatabase.ConnectionName);
-builder.AddEventBus<ReportingDatabase>(bus => bus.AddConsumer<SchoolRegisterProjection>());
+builder.AddEventBus<ReportingDatabase>(bus =>
+{
+    bus.AddConsumer<SchoolRegisterProjection>();
+    bus.AddConsumer<SchoolUpdateProjection>();
+});
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

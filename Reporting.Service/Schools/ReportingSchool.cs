@@ -5,4 +5,6 @@ public sealed class ReportingSchool
 {
     public string Urn { get; set; } = "";
     public ExclusionPrevention.ReportPhase Phase { get; set; }
+    /// <summary>The Referrals sequence number of the event this row last came from.</summary>
+    public long SourceSequence { get; set; }
 }

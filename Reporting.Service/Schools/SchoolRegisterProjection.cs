@@ -10,17 +10,25 @@ namespace InclusionServices.Reporting.Schools;
 public sealed class SchoolRegisterProjection(ReportingDatabase database, TimeProvider time)
     : IdempotentConsumer<SchoolRegistered, ReportingDatabase>(database, time)
 {
-    protected override async Task ApplyAsync(SchoolRegistered registered, CancellationToken cancellationToken)
+    protected override Task ApplyAsync(SchoolRegistered registered, CancellationToken cancellationToken) =>
+        Upsert(Database, registered.SchoolUrn, registered.Phase, registered.Metadata.Sequence, cancellationToken);
+
+    /// <summary>
+    /// Registration and updates arrive on different queues, so in any order: the event with the higher Referrals
+    /// sequence number wins, and an older one arriving late changes nothing.
+    /// </summary>
+    internal static async Task Upsert(ReportingDatabase database, string urn, SchoolPhase phase, long sequence,
+        CancellationToken cancellationToken)
     {
-        var phase = ReportPhaseOf(registered.Phase);
-        var school = await Database.Schools.SingleOrDefaultAsync(s => s.Urn == registered.SchoolUrn, cancellationToken);
+        var school = await database.Schools.SingleOrDefaultAsync(s => s.Urn == urn, cancellationToken);
         if (school is null)
         {
-            Database.Schools.Add(new ReportingSchool { Urn = registered.SchoolUrn, Phase = phase });
+            database.Schools.Add(new ReportingSchool { Urn = urn, Phase = ReportPhaseOf(phase), SourceSequence = sequence });
         }
-        else
+        else if (sequence > school.SourceSequence)
         {
-            school.Phase = phase;
+            school.Phase = ReportPhaseOf(phase);
+            school.SourceSequence = sequence;
         }
     }
 
@@ -31,4 +39,12 @@ public sealed class SchoolRegisterProjection(ReportingDatabase database, TimePro
         SchoolPhase.Secondary or SchoolPhase.Special or SchoolPhase.AlternativeProvision => ReportPhase.SecondaryAndSpecial,
         _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, "A registered school must have a phase."),
     };
+}
+
+/// <summary>Keeps a school's report phase current when Referrals changes the school (SchoolUpdated).</summary>
+public sealed class SchoolUpdateProjection(ReportingDatabase database, TimeProvider time)
+    : IdempotentConsumer<SchoolUpdated, ReportingDatabase>(database, time)
+{
+    protected override Task ApplyAsync(SchoolUpdated updated, CancellationToken cancellationToken) =>
+        SchoolRegisterProjection.Upsert(Database, updated.SchoolUrn, updated.Phase, updated.Metadata.Sequence, cancellationToken);
 }

@@ -147,6 +147,10 @@ namespace InclusionServices.Reporting.Storage.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("phase");
 
+                    b.Property<long>("SourceSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("source_sequence");
+
                     b.HasKey("Urn")
                         .HasName("pk_schools");
 
