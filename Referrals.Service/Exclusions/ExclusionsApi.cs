@@ -3,6 +3,7 @@ using Grpc.Core;
 using Inclusion.Events.V1;
 using Inclusion.Referrals.V1;
 using InclusionServices.CalendarOverrides;
+using InclusionServices.Referrals.Pupils;
 using InclusionServices.Referrals.ReferralCases;
 using InclusionServices.Referrals.Schools;
 using InclusionServices.Referrals.Storage;
@@ -21,7 +22,8 @@ using IrpDecision = InclusionServices.Referrals.Exclusions.IrpDecision;
 namespace InclusionServices.Referrals.Exclusions;
 
 /// <summary>gRPC surface of exclusion notifications: checks and maps, works out deadlines, publishes each step.</summary>
-public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSource calendars, ExclusionReasonCodes reasons, TimeProvider time)
+public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSource calendars, ExclusionReasonCodes reasons,
+    RecordAccessAudit audit, TimeProvider time)
     : Inclusion.Referrals.V1.Exclusions.ExclusionsBase
 {
     private const string NamePrefix = "exclusions/";
@@ -105,6 +107,7 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
                 $"(across schools); no pupil may be suspended for more than {cap.CapSessions / 2} school days in a school year.");
         }
         database.Exclusions.Add(exclusion);
+        audit.Note(context.GetHttpContext().User, RecordAction.Changed, exclusion.PupilId, NamePrefix + exclusion.Id);
         await RecordEventAsync(exclusion, exclusion.IsSuspension ? ExclusionStep.SuspensionRecorded : ExclusionStep.PermanentExclusionRecorded,
             "", context.CancellationToken);
         await database.SaveChangesAsync(context.CancellationToken);
@@ -112,8 +115,12 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
     }
 
     [Authorize(Roles = $"{SchoolOrTeam},{InclusionRoles.Service}")]
-    public override async Task<ExclusionMessage> GetExclusion(GetExclusionRequest request, ServerCallContext context) =>
-        await ToMessageAsync(await FindAsync(request.Name, context, tracked: false), context.CancellationToken);
+    public override async Task<ExclusionMessage> GetExclusion(GetExclusionRequest request, ServerCallContext context)
+    {
+        var exclusion = await FindAsync(request.Name, context, tracked: false);
+        await audit.NoteReadsAsync(context.GetHttpContext().User, [(exclusion.PupilId, NamePrefix + exclusion.Id)], context.CancellationToken);
+        return await ToMessageAsync(exclusion, context.CancellationToken);
+    }
 
     [Authorize(Roles = SchoolOrTeam)]
     public override async Task<ListExclusionsResponse> ListExclusions(ListExclusionsRequest request, ServerCallContext context)
@@ -142,6 +149,7 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
         }
         var fetched = await query.OrderByDescending(e => e.Id).Take(page.FetchSize).ToListAsync(context.CancellationToken);
         var (items, next) = page.Cut(fetched, e => e.Id.ToString());
+        await audit.NoteReadsAsync(context.GetHttpContext().User, items.Select(e => (e.PupilId, NamePrefix + e.Id)), context.CancellationToken);
         var response = new ListExclusionsResponse { NextPageToken = next };
         foreach (var exclusion in items)
         {
@@ -193,6 +201,7 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
     {
         var exclusion = await FindAsync(name, context);
         apply(exclusion);
+        audit.Note(context.GetHttpContext().User, RecordAction.Changed, exclusion.PupilId, name);
         await RecordEventAsync(exclusion, step, decision, context.CancellationToken);
         await database.SaveChangesAsync(context.CancellationToken);
         return await ToMessageAsync(exclusion, context.CancellationToken);

@@ -15,7 +15,7 @@ using SocialWorkerMessage = Inclusion.Referrals.V1.SocialWorker;
 namespace InclusionServices.Referrals.Pupils;
 
 /// <summary>gRPC surface of pupil records: maps and checks messages, keeps each school inside its own pupils.</summary>
-public sealed class PupilsApi(ReferralsDatabase database, TimeProvider time) : Inclusion.Referrals.V1.Pupils.PupilsBase
+public sealed class PupilsApi(ReferralsDatabase database, RecordAccessAudit audit, TimeProvider time) : Inclusion.Referrals.V1.Pupils.PupilsBase
 {
     private const string NamePrefix = "pupils/";
     private const int MaxTextLength = 2000;
@@ -74,13 +74,18 @@ public sealed class PupilsApi(ReferralsDatabase database, TimeProvider time) : I
             given.SchoolUrn, (SenStatus)given.SenStatus, given.FreeSchoolMeals, given.LookedAfter, given.ChildInNeed,
             given.ChildProtection, profile, requestId, time.GetUtcNow());
         database.Pupils.Add(pupil);
+        audit.Note(context.GetHttpContext().User, RecordAction.Changed, pupil.Id, NamePrefix + pupil.Id);
         await database.SaveChangesAsync(context.CancellationToken);
         return ToMessage(pupil);
     }
 
     [Authorize(Roles = $"{InclusionRoles.School},{InclusionRoles.Officer},{InclusionRoles.Manager},{InclusionRoles.Service}")]
-    public override async Task<PupilMessage> GetPupil(GetPupilRequest request, ServerCallContext context) =>
-        ToMessage(await FindVisibleAsync(request.Name, "name", context));
+    public override async Task<PupilMessage> GetPupil(GetPupilRequest request, ServerCallContext context)
+    {
+        var pupil = await FindVisibleAsync(request.Name, "name", context);
+        await audit.NoteReadsAsync(context.GetHttpContext().User, [(pupil.Id, NamePrefix + pupil.Id)], context.CancellationToken);
+        return ToMessage(pupil);
+    }
 
     [Authorize(Roles = $"{InclusionRoles.School},{InclusionRoles.Officer},{InclusionRoles.Manager}")]
     public override async Task<ListPupilsResponse> ListPupils(ListPupilsRequest request, ServerCallContext context)
@@ -102,6 +107,7 @@ public sealed class PupilsApi(ReferralsDatabase database, TimeProvider time) : I
         }
         var fetched = await query.OrderBy(p => p.FamilyName).ThenBy(p => p.Id).Take(page.FetchSize).ToListAsync(context.CancellationToken);
         var (items, next) = page.Cut(fetched, p => $"{p.Id}|{p.FamilyName}");
+        await audit.NoteReadsAsync(context.GetHttpContext().User, items.Select(p => (p.Id, NamePrefix + p.Id)), context.CancellationToken);
         var response = new ListPupilsResponse { NextPageToken = next };
         response.Pupils.AddRange(items.Select(ToMessage));
         return response;
@@ -134,8 +140,34 @@ public sealed class PupilsApi(ReferralsDatabase database, TimeProvider time) : I
         }
         database.Entry(pupil).Property(p => p.Version).OriginalValue = etag;
         pupil.MoveTo(request.NewSchoolUrn, movedOn!.Value);
+        audit.Note(context.GetHttpContext().User, RecordAction.Changed, pupil.Id, request.Name);
         await database.SaveChangesAsync(context.CancellationToken);
         return ToMessage(pupil);
+    }
+
+    [Authorize(Roles = InclusionRoles.Manager)]
+    public override async Task<ListRecordAccessResponse> ListRecordAccess(ListRecordAccessRequest request, ServerCallContext context)
+    {
+        var page = PageRequest.From(request.PageSize, request.PageToken);
+        var validation = new RequestValidation();
+        var pupilId = validation.ResourceId(request.Pupil, NamePrefix, "pupil");
+        long? before = page.After is null ? null
+            : long.TryParse(page.After, NumberStyles.None, CultureInfo.InvariantCulture, out var last) ? last : -1;
+        validation.Check(before is null or > 0, "page_token", "is not a token this service issued").ThrowIfInvalid();
+        var query = database.RecordAccesses.AsNoTracking().Where(a => a.PupilId == pupilId);
+        if (before is not null)
+        {
+            query = query.Where(a => a.Id < before);
+        }
+        var fetched = await query.OrderByDescending(a => a.Id).Take(page.FetchSize).ToListAsync(context.CancellationToken);
+        var (items, next) = page.Cut(fetched, a => a.Id.ToString(CultureInfo.InvariantCulture));
+        var response = new ListRecordAccessResponse { NextPageToken = next };
+        response.Accesses.AddRange(items.Select(a => new Inclusion.Referrals.V1.RecordAccess
+        {
+            User = a.User, Role = a.Role, Action = a.Action.ToString().ToLowerInvariant(), Resource = a.Resource,
+            Time = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(a.At),
+        }));
+        return response;
     }
 
     /// <summary>A pupil the caller may see; another school's pupil is reported as not found.</summary>

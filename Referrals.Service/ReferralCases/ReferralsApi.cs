@@ -20,7 +20,7 @@ using ReferralStatusMessage = Inclusion.Referrals.V1.ReferralStatus;
 namespace InclusionServices.Referrals.ReferralCases;
 
 /// <summary>gRPC surface of referrals: maps and checks the form, keeps schools to their own, leaves the lifecycle to <see cref="Referral"/>.</summary>
-public sealed class ReferralsApi(ReferralsDatabase database, TimeProvider time) : Inclusion.Referrals.V1.Referrals.ReferralsBase
+public sealed class ReferralsApi(ReferralsDatabase database, RecordAccessAudit audit, TimeProvider time) : Inclusion.Referrals.V1.Referrals.ReferralsBase
 {
     private const string NamePrefix = "referrals/";
     private const string PupilPrefix = "pupils/";
@@ -50,13 +50,18 @@ public sealed class ReferralsApi(ReferralsDatabase database, TimeProvider time) 
         await RequireOwnExclusionsAsync(form, pupil.Id, context.CancellationToken);
         var referral = Referral.Draft(pupil.Id, pupil.SchoolUrn, form, requestId, time.GetUtcNow());
         database.Referrals.Add(referral);
+        audit.Note(context.GetHttpContext().User, RecordAction.Changed, referral.PupilId, NamePrefix + referral.Id);
         await database.SaveChangesAsync(context.CancellationToken);
         return ToMessage(referral);
     }
 
     [Authorize(Roles = SchoolOrTeam)]
-    public override async Task<ReferralMessage> GetReferral(GetReferralRequest request, ServerCallContext context) =>
-        ToMessage(await FindAsync(request.Name, context, tracked: false));
+    public override async Task<ReferralMessage> GetReferral(GetReferralRequest request, ServerCallContext context)
+    {
+        var referral = await FindAsync(request.Name, context, tracked: false);
+        await audit.NoteReadsAsync(context.GetHttpContext().User, [(referral.PupilId, NamePrefix + referral.Id)], context.CancellationToken);
+        return ToMessage(referral);
+    }
 
     [Authorize(Roles = SchoolOrTeam)]
     public override async Task<ListReferralsResponse> ListReferrals(ListReferralsRequest request, ServerCallContext context)
@@ -101,6 +106,7 @@ public sealed class ReferralsApi(ReferralsDatabase database, TimeProvider time) 
         }
         var fetched = await query.OrderByDescending(r => r.Id).Take(page.FetchSize).ToListAsync(context.CancellationToken);
         var (items, next) = page.Cut(fetched, r => r.Id.ToString());
+        await audit.NoteReadsAsync(context.GetHttpContext().User, items.Select(r => (r.PupilId, NamePrefix + r.Id)), context.CancellationToken);
         var response = new ListReferralsResponse { NextPageToken = next };
         response.Referrals.AddRange(items.Select(ToMessage));
         return response;
@@ -121,6 +127,7 @@ public sealed class ReferralsApi(ReferralsDatabase database, TimeProvider time) 
         await RequireOwnExclusionsAsync(form, referral.PupilId, context.CancellationToken);
         database.Entry(referral).Property(r => r.Version).OriginalValue = etag;
         referral.Revise(form);
+        audit.Note(context.GetHttpContext().User, RecordAction.Changed, referral.PupilId, request.Name);
         await database.SaveChangesAsync(context.CancellationToken);
         return ToMessage(referral);
     }
@@ -185,6 +192,7 @@ public sealed class ReferralsApi(ReferralsDatabase database, TimeProvider time) 
             AllocatedOfficer = referral.AllocatedOfficer ?? "",
             SecondsToFirstContact = (long)(referral.TimeToFirstContact?.TotalSeconds ?? 0),
         }, NamePrefix + referral.Id, time.GetUtcNow());
+        audit.Note(context.GetHttpContext().User, RecordAction.Changed, referral.PupilId, NamePrefix + referral.Id);
         await database.SaveChangesAsync(context.CancellationToken);
         return ToMessage(referral);
     }

@@ -20,6 +20,7 @@ public sealed class ReferralsDatabase(DbContextOptions<ReferralsDatabase> option
     public DbSet<Referral> Referrals => Set<Referral>();
     public DbSet<Exclusion> Exclusions => Set<Exclusion>();
     public DbSet<MissedDeadline> MissedDeadlines => Set<MissedDeadline>();
+    public DbSet<RecordAccess> RecordAccesses => Set<RecordAccess>();
 
     public DbSet<CalendarOverrideRow> CalendarOverrides => Set<CalendarOverrideRow>();
 
@@ -102,6 +103,17 @@ public sealed class ReferralsDatabase(DbContextOptions<ReferralsDatabase> option
         {
             missed.HasKey(m => new { m.ExclusionId, m.Kind });
             missed.Property(m => m.Kind).HasConversion<string>().HasMaxLength(48);
+        });
+        modelBuilder.Entity<RecordAccess>(access =>
+        {
+            access.ToTable("record_accesses");
+            access.HasKey(a => a.Id);
+            access.Property(a => a.Id).UseIdentityAlwaysColumn();
+            access.Property(a => a.User).HasMaxLength(200);
+            access.Property(a => a.Role).HasMaxLength(32);
+            access.Property(a => a.Action).HasConversion<string>().HasMaxLength(16);
+            access.Property(a => a.Resource).HasMaxLength(100);
+            access.HasIndex(a => new { a.PupilId, a.Id });
         });
         modelBuilder.Entity<SchoolSpell>(spell =>
         {

@@ -372,6 +372,56 @@ namespace InclusionServices.Referrals.Storage.Migrations
                     b.ToTable("pupils", (string)null);
                 });
 
+            modelBuilder.Entity("InclusionServices.Referrals.Pupils.RecordAccess", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("action");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("PupilId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pupil_id");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("resource");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("role");
+
+                    b.Property<string>("User")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("user");
+
+                    b.HasKey("Id")
+                        .HasName("pk_record_accesses");
+
+                    b.HasIndex("PupilId", "Id")
+                        .HasDatabaseName("ix_record_accesses_pupil_id_id");
+
+                    b.ToTable("record_accesses", (string)null);
+                });
+
             modelBuilder.Entity("InclusionServices.Referrals.Pupils.SchoolSpell", b =>
                 {
                     b.Property<Guid>("PupilId")

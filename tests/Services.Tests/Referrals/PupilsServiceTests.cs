@@ -79,6 +79,24 @@ public sealed class PupilsServiceTests(ReferralsUnderTest service) : IClassFixtu
     }
 
     [Fact]
+    public async Task Every_read_and_change_of_a_pupils_record_is_written_down_for_the_manager()
+    {
+        // Check letter: 80 + 8 x 13 = 184, 184 mod 23 = 0 -> A.
+        var created = await Create(NewPupil("A801200005008"));
+        await _pupils.GetPupilAsync(new GetPupilRequest { Name = created.Name }, Tokens.Header(InclusionRoles.School, Ours));
+        await _pupils.GetPupilAsync(new GetPupilRequest { Name = created.Name }, Tokens.Header(InclusionRoles.Officer));
+
+        var trail = await _pupils.ListRecordAccessAsync(new ListRecordAccessRequest { Pupil = created.Name }, Tokens.Header(InclusionRoles.Manager));
+
+        Assert.Equal(
+            [("test-officer", "officer", "read"), ("test-school", "school", "read"), ("test-school", "school", "changed")],
+            trail.Accesses.Select(a => (a.User, a.Role, a.Action)));
+        Assert.All(trail.Accesses, a => Assert.Equal(created.Name, a.Resource));
+        await RpcAssert.FailsWith(StatusCode.PermissionDenied, () => _pupils.ListRecordAccessAsync(
+            new ListRecordAccessRequest { Pupil = created.Name }, Tokens.Header(InclusionRoles.Officer)).ResponseAsync);
+    }
+
+    [Fact]
     public async Task A_temporary_upn_is_accepted_and_flagged()
     {
         var created = await Create(NewPupil("M80120000500A"));
