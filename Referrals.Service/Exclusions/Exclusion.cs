@@ -62,7 +62,7 @@ public sealed class Exclusion : ICreatedOnRequest
         SessionsSuspendedThisTermBefore = sessionsThisTermBefore,
         SessionsSuspendedThisYearBefore = sessionsThisYearBefore,
         CreateRequestId = requestId,
-        RecordedAt = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond)),
+        RecordedAt = now.ToStoredPrecision(),
     };
 
     public ExclusionFacts Facts => new(Kind, StartDate, Sessions, SchoolUrn, SessionsSuspendedThisTermBefore,

@@ -121,7 +121,7 @@ public sealed class Pupil : ICreatedOnRequest
             ChildProtection = childProtection,
             Profile = profile,
             CreateRequestId = requestId,
-            CreatedAt = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond)),
+            CreatedAt = now.ToStoredPrecision(),
         };
         pupil._schoolHistory.Add(SchoolSpell.Start(pupil.Id, schoolUrn, DateOnly.FromDateTime(now.UtcDateTime)));
         return pupil;

@@ -108,7 +108,7 @@ public sealed class Referral : ICreatedOnRequest
         Status = ReferralStatus.Draft,
         Form = form,
         CreateRequestId = requestId,
-        CreatedAt = Microseconds(now),
+        CreatedAt = now.ToStoredPrecision(),
     };
 
     public void Revise(ReferralForm form)
@@ -131,7 +131,7 @@ public sealed class Referral : ICreatedOnRequest
             throw new PreconditionFailedException("The referral is not ready to submit: it needs " + string.Join(", ", missing) + ".");
         }
         Status = ReferralStatus.Submitted;
-        SubmittedAt = Microseconds(now);
+        SubmittedAt = now.ToStoredPrecision();
     }
 
     public void Accept()
@@ -165,7 +165,7 @@ public sealed class Referral : ICreatedOnRequest
         {
             throw new ArgumentOutOfRangeException(nameof(contactedAt), "First contact falls between submission and now.");
         }
-        FirstContactAt = Microseconds(contactedAt);
+        FirstContactAt = contactedAt.ToStoredPrecision();
         Status = ReferralStatus.InContact;
     }
 
@@ -190,7 +190,4 @@ public sealed class Referral : ICreatedOnRequest
         ReferralStatus.InContact => "in contact",
         _ => status.ToString().ToLowerInvariant(),
     };
-
-    // PostgreSQL keeps microseconds: store what will be read back.
-    private static DateTimeOffset Microseconds(DateTimeOffset time) => time.AddTicks(-(time.Ticks % TimeSpan.TicksPerMicrosecond));
 }

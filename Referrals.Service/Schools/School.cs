@@ -59,8 +59,7 @@ public sealed class School : ICreatedOnRequest
         {
             Urn = urn,
             CreateRequestId = requestId,
-            // PostgreSQL keeps microseconds: store what will be read back, so every read agrees with the create.
-            CreatedAt = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond)),
+            CreatedAt = now.ToStoredPrecision(),
         };
         school.Update(details);
         return school;
