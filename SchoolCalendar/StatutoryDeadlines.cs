@@ -65,6 +65,9 @@ public sealed record DeadlineReport(RuleSet RuleSet, IReadOnlyList<StatutoryDead
 /// </summary>
 public sealed class StatutoryDeadlines(LocalAuthorityCalendar calendar, StatutoryRules rules)
 {
+    /// <summary>The calendar the deadlines are counted in.</summary>
+    public LocalAuthorityCalendar Calendar => calendar;
+
     public DeadlineReport For(ExclusionFacts exclusion)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(exclusion.Sessions, 1);

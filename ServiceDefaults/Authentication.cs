@@ -35,6 +35,9 @@ public static class InclusionClaims
     /// <summary>The URN a school user is limited to, or null for council staff and services.</summary>
     public static string? SchoolUrnOf(ClaimsPrincipal user) =>
         user.IsInRole(InclusionRoles.School) ? user.FindFirstValue(SchoolUrn) : null;
+
+    /// <summary>Whether the user may see records of this school: council staff and services all, a school user its own.</summary>
+    public static bool MaySee(ClaimsPrincipal user, string schoolUrn) => SchoolUrnOf(user) is not { } own || own == schoolUrn;
 }
 
 /// <summary>Settings of the "Authentication" configuration section.</summary>

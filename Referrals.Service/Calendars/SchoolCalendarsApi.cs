@@ -27,8 +27,7 @@ public sealed class SchoolCalendarsApi(ReferralsDatabase database, SchoolCalenda
         CheckYear(validation, request.SchoolYearStart);
         CheckUrn(validation, request.SchoolUrn, required: false);
         validation.ThrowIfInvalid();
-        var ownSchool = InclusionClaims.SchoolUrnOf(context.GetHttpContext().User);
-        if (ownSchool is not null && request.SchoolUrn.Length > 0 && request.SchoolUrn != ownSchool)
+        if (request.SchoolUrn.Length > 0 && !InclusionClaims.MaySee(context.GetHttpContext().User, request.SchoolUrn))
         {
             throw new RecordNotFoundException($"schools/{request.SchoolUrn}");
         }

@@ -56,17 +56,19 @@ public sealed partial class DeadlineWatcher(IServiceScopeFactory scopes, IOption
         var open = await database.Exclusions.AsNoTracking()
             .Where(e => (e.BoardDecision == null && e.StartDate < today) || (e.IrpApplied != null && e.IrpDecision == null))
             .ToListAsync(cancellationToken);
+        var openIds = open.Select(e => e.Id).ToList();
+        var reported = (await database.MissedDeadlines.AsNoTracking()
+                .Where(m => openIds.Contains(m.ExclusionId))
+                .Select(m => new { m.ExclusionId, m.Kind })
+                .ToListAsync(cancellationToken))
+            .Select(m => (m.ExclusionId, m.Kind))
+            .ToHashSet();
         foreach (var exclusion in open)
         {
             var due = deadlines.For(exclusion.Facts).Deadlines
-                .Where(d => d.Date < today && IsUnmet(d.Kind, exclusion))
-                .ToList();
+                .Where(d => d.Date < today && IsUnmet(d.Kind, exclusion) && !reported.Contains((exclusion.Id, d.Kind)));
             foreach (var deadline in due)
             {
-                if (await database.MissedDeadlines.AnyAsync(m => m.ExclusionId == exclusion.Id && m.Kind == deadline.Kind, cancellationToken))
-                {
-                    continue;
-                }
                 await ReportAsync(database, exclusion, deadline, cancellationToken);
             }
         }
@@ -81,8 +83,6 @@ public sealed partial class DeadlineWatcher(IServiceScopeFactory scopes, IOption
 
     private async Task ReportAsync(ReferralsDatabase database, Exclusion exclusion, StatutoryDeadline deadline, CancellationToken cancellationToken)
     {
-        var pupil = await database.Pupils.AsNoTracking().SingleAsync(p => p.Id == exclusion.PupilId, cancellationToken);
-        var phase = await database.Schools.Where(s => s.Urn == exclusion.SchoolUrn).Select(s => s.Phase).SingleAsync(cancellationToken);
         database.MissedDeadlines.Add(new MissedDeadline
         {
             ExclusionId = exclusion.Id, Kind = deadline.Kind, Due = deadline.Date, NoticedAt = time.GetUtcNow(),
@@ -93,7 +93,7 @@ public sealed partial class DeadlineWatcher(IServiceScopeFactory scopes, IOption
             Deadline = deadline.Kind.ToString(),
             Due = deadline.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             Holder = deadline.Holder.ToString(),
-            Pupil = ReportAttributes.Of(pupil, phase),
+            Pupil = await ReportAttributes.LoadAsync(database, exclusion.PupilId, exclusion.SchoolUrn, cancellationToken),
         }, "exclusions/" + exclusion.Id, time.GetUtcNow());
         try
         {

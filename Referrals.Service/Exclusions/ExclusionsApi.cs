@@ -76,13 +76,12 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
             return await ToMessageAsync(earlier, context.CancellationToken);
         }
         var pupil = await database.Pupils.AsNoTracking().SingleOrDefaultAsync(p => p.Id == pupilId, context.CancellationToken);
-        var ownSchool = InclusionClaims.SchoolUrnOf(context.GetHttpContext().User);
-        if (pupil is null || (ownSchool is not null && pupil.SchoolUrn != ownSchool))
+        if (pupil is null || !InclusionClaims.MaySee(context.GetHttpContext().User, pupil.SchoolUrn))
         {
             throw new RecordNotFoundException(given.Pupil);
         }
-        var calendar = await calendars.CalendarAsync(database, context.CancellationToken);
-        var days = calendar.For(pupil.SchoolUrn);
+        var deadlines = await calendars.DeadlinesAsync(database, context.CancellationToken);
+        var days = deadlines.Calendar.For(pupil.SchoolUrn);
         new RequestValidation().Check(days.IsSchoolDay(start!.Value), "exclusion.start_date", "must be a school day of the pupil's school").ThrowIfInvalid();
 
         // The yearly cap and the board's duties count every suspension this school year, at any school.
@@ -99,7 +98,7 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
         var exclusion = Exclusion.Record(pupilId, pupil.SchoolUrn, kind, start.Value, given.Sessions, given.ReasonCodes,
             string.IsNullOrWhiteSpace(given.Details) ? null : given.Details.Trim(), given.ParentsMadeRepresentations, exam,
             beforeThisTerm, beforeThisYear, requestId, time.GetUtcNow());
-        var report = new StatutoryDeadlines(calendar, calendars.ReferenceData.Rules).For(exclusion.Facts);
+        var report = deadlines.For(exclusion.Facts);
         if (report.Cap is { WouldBeExceeded: true } cap)
         {
             throw new PreconditionFailedException(
@@ -111,7 +110,7 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
         await RecordEventAsync(exclusion, exclusion.IsSuspension ? ExclusionStep.SuspensionRecorded : ExclusionStep.PermanentExclusionRecorded,
             "", context.CancellationToken);
         await database.SaveChangesAsync(context.CancellationToken);
-        return await ToMessageAsync(exclusion, context.CancellationToken);
+        return ToMessage(exclusion, report);
     }
 
     [Authorize(Roles = $"{SchoolOrTeam},{InclusionRoles.Service}")]
@@ -150,11 +149,10 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
         var fetched = await query.OrderByDescending(e => e.Id).Take(page.FetchSize).ToListAsync(context.CancellationToken);
         var (items, next) = page.Cut(fetched, e => e.Id.ToString());
         await audit.NoteReadsAsync(context.GetHttpContext().User, items.Select(e => (e.PupilId, NamePrefix + e.Id)), context.CancellationToken);
+        // One read of the calendar overrides serves every exclusion on the page.
+        var deadlines = await calendars.DeadlinesAsync(database, context.CancellationToken);
         var response = new ListExclusionsResponse { NextPageToken = next };
-        foreach (var exclusion in items)
-        {
-            response.Exclusions.Add(await ToMessageAsync(exclusion, context.CancellationToken));
-        }
+        response.Exclusions.AddRange(items.Select(e => ToMessage(e, deadlines.For(e.Facts))));
         return response;
     }
 
@@ -209,8 +207,6 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
 
     private async Task RecordEventAsync(Exclusion exclusion, ExclusionStep step, string decision, CancellationToken cancellationToken)
     {
-        var pupil = await database.Pupils.AsNoTracking().SingleAsync(p => p.Id == exclusion.PupilId, cancellationToken);
-        var phase = await database.Schools.Where(s => s.Urn == exclusion.SchoolUrn).Select(s => s.Phase).SingleAsync(cancellationToken);
         var changed = new ExclusionChanged
         {
             Exclusion = NamePrefix + exclusion.Id,
@@ -218,7 +214,7 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
             Kind = (ExclusionEventKind)exclusion.Kind,
             StartDate = exclusion.StartDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             Sessions = exclusion.Sessions,
-            Pupil = ReportAttributes.Of(pupil, phase),
+            Pupil = await ReportAttributes.LoadAsync(database, exclusion.PupilId, exclusion.SchoolUrn, cancellationToken),
             Decision = decision,
         };
         changed.ReasonCodes.AddRange(exclusion.ReasonCodes);
@@ -232,15 +228,16 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
         validation.ThrowIfInvalid();
         var query = tracked ? database.Exclusions : database.Exclusions.AsNoTracking();
         var exclusion = await query.SingleOrDefaultAsync(e => e.Id == id, context.CancellationToken);
-        var ownSchool = InclusionClaims.SchoolUrnOf(context.GetHttpContext().User);
-        return exclusion is null || (ownSchool is not null && exclusion.SchoolUrn != ownSchool)
+        return exclusion is null || !InclusionClaims.MaySee(context.GetHttpContext().User, exclusion.SchoolUrn)
             ? throw new RecordNotFoundException(name)
             : exclusion;
     }
 
-    private async Task<ExclusionMessage> ToMessageAsync(Exclusion exclusion, CancellationToken cancellationToken)
+    private async Task<ExclusionMessage> ToMessageAsync(Exclusion exclusion, CancellationToken cancellationToken) =>
+        ToMessage(exclusion, (await calendars.DeadlinesAsync(database, cancellationToken)).For(exclusion.Facts));
+
+    private static ExclusionMessage ToMessage(Exclusion exclusion, DeadlineReport report)
     {
-        var report = (await calendars.DeadlinesAsync(database, cancellationToken)).For(exclusion.Facts);
         var message = new ExclusionMessage
         {
             Name = NamePrefix + exclusion.Id,

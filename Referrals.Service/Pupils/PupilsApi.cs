@@ -50,8 +50,7 @@ public sealed class PupilsApi(ReferralsDatabase database, RecordAccessAudit audi
         }
         validation.ThrowIfInvalid();
 
-        var ownSchool = InclusionClaims.SchoolUrnOf(context.GetHttpContext().User);
-        if (ownSchool is not null && ownSchool != given.SchoolUrn)
+        if (!InclusionClaims.MaySee(context.GetHttpContext().User, given.SchoolUrn))
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied, "A school may record only its own pupils."));
         }
@@ -178,8 +177,7 @@ public sealed class PupilsApi(ReferralsDatabase database, RecordAccessAudit audi
         validation.ThrowIfInvalid();
         var query = tracked ? database.Pupils : database.Pupils.AsNoTracking();
         var pupil = await query.SingleOrDefaultAsync(p => p.Id == id, context.CancellationToken);
-        var ownSchool = InclusionClaims.SchoolUrnOf(context.GetHttpContext().User);
-        return pupil is null || (ownSchool is not null && pupil.SchoolUrn != ownSchool)
+        return pupil is null || !InclusionClaims.MaySee(context.GetHttpContext().User, pupil.SchoolUrn)
             ? throw new RecordNotFoundException(name)
             : pupil;
     }
@@ -208,15 +206,15 @@ public sealed class PupilsApi(ReferralsDatabase database, RecordAccessAudit audi
         var carers = given.Carers.Select((carer, i) =>
         {
             var field = $"pupil.carers[{i}]";
-            validation.RequireText(carer.FullName, field + ".full_name", Pupil.MaxNameLength)
-                .Check(carer.Email.Length == 0 || PupilIdentifiers.IsEmail(carer.Email), field + ".email", "must be an email address");
+            validation.RequireText(carer.FullName, field + ".full_name", Pupil.MaxNameLength);
+            var email = validation.OptionalEmail(carer.Email, field + ".email");
             var telephones = carer.Telephones.Select((number, n) =>
             {
                 var normalised = PupilIdentifiers.NormaliseUkTelephone(number);
                 validation.Check(normalised is not null, $"{field}.telephones[{n}]", "must be a UK telephone number");
                 return normalised ?? "";
             }).ToList();
-            return new Pupils.Carer(carer.FullName.Trim(), Blank(carer.Relationship), telephones, Blank(carer.Email));
+            return new Pupils.Carer(carer.FullName.Trim(), Blank(carer.Relationship), telephones, email);
         }).ToList();
 
         var diagnoses = given.Diagnoses.Select((diagnosis, i) =>
@@ -235,18 +233,17 @@ public sealed class PupilsApi(ReferralsDatabase database, RecordAccessAudit audi
         Pupils.SocialWorker? socialWorker = null;
         if (given.SocialWorker is { } worker && worker.FullName.Length > 0)
         {
-            var telephone = PupilIdentifiers.NormaliseUkTelephone(worker.Telephone);
-            validation
-                .Check(worker.FullName.Length <= Pupil.MaxNameLength, "pupil.social_worker.full_name", $"must be at most {Pupil.MaxNameLength} characters")
-                .Check(worker.Telephone.Length == 0 || telephone is not null, "pupil.social_worker.telephone", "must be a UK telephone number")
-                .Check(worker.Email.Length == 0 || PupilIdentifiers.IsEmail(worker.Email), "pupil.social_worker.email", "must be an email address");
-            socialWorker = new Pupils.SocialWorker(worker.FullName.Trim(), telephone, Blank(worker.Email));
+            validation.Check(worker.FullName.Length <= Pupil.MaxNameLength, "pupil.social_worker.full_name",
+                $"must be at most {Pupil.MaxNameLength} characters");
+            socialWorker = new Pupils.SocialWorker(worker.FullName.Trim(),
+                validation.OptionalUkTelephone(worker.Telephone, "pupil.social_worker.telephone"),
+                validation.OptionalEmail(worker.Email, "pupil.social_worker.email"));
         }
         return new PupilProfile(Blank(given.Gender), carers, Blank(given.Address), postcode, Blank(given.SenDetails), diagnoses,
             socialWorker, Blank(given.EthnicityCode));
     }
 
-    private static string? Blank(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    private static string? Blank(string value) => ContactChecks.TextOrNull(value);
 
     private static PupilMessage ToMessage(Pupil pupil)
     {

@@ -42,8 +42,7 @@ public sealed class ReferralsApi(ReferralsDatabase database, RecordAccessAudit a
             return ToMessage(earlier);
         }
         var pupil = await database.Pupils.AsNoTracking().SingleOrDefaultAsync(p => p.Id == pupilId, context.CancellationToken);
-        var ownSchool = InclusionClaims.SchoolUrnOf(context.GetHttpContext().User);
-        if (pupil is null || (ownSchool is not null && pupil.SchoolUrn != ownSchool))
+        if (pupil is null || !InclusionClaims.MaySee(context.GetHttpContext().User, pupil.SchoolUrn))
         {
             throw new RecordNotFoundException(request.Pupil);
         }
@@ -182,13 +181,11 @@ public sealed class ReferralsApi(ReferralsDatabase database, RecordAccessAudit a
     {
         var referral = await FindAsync(name, context);
         step(referral);
-        var pupil = await database.Pupils.AsNoTracking().SingleAsync(p => p.Id == referral.PupilId, context.CancellationToken);
-        var phase = await database.Schools.Where(s => s.Urn == referral.SchoolUrn).Select(s => s.Phase).SingleAsync(context.CancellationToken);
         database.RecordEvent(new ReferralStatusChanged
         {
             Referral = NamePrefix + referral.Id,
             Status = (Inclusion.Events.V1.ReferralStatus)referral.Status,
-            Pupil = ReportAttributes.Of(pupil, phase),
+            Pupil = await ReportAttributes.LoadAsync(database, referral.PupilId, referral.SchoolUrn, context.CancellationToken),
             AllocatedOfficer = referral.AllocatedOfficer ?? "",
             SecondsToFirstContact = (long)(referral.TimeToFirstContact?.TotalSeconds ?? 0),
         }, NamePrefix + referral.Id, time.GetUtcNow());
@@ -222,8 +219,7 @@ public sealed class ReferralsApi(ReferralsDatabase database, RecordAccessAudit a
         validation.ThrowIfInvalid();
         var query = tracked ? database.Referrals : database.Referrals.AsNoTracking();
         var referral = await query.SingleOrDefaultAsync(r => r.Id == id, context.CancellationToken);
-        var ownSchool = InclusionClaims.SchoolUrnOf(context.GetHttpContext().User);
-        return referral is null || (ownSchool is not null && referral.SchoolUrn != ownSchool)
+        return referral is null || !InclusionClaims.MaySee(context.GetHttpContext().User, referral.SchoolUrn)
             ? throw new RecordNotFoundException(name)
             : referral;
     }
@@ -246,17 +242,6 @@ public sealed class ReferralsApi(ReferralsDatabase database, RecordAccessAudit a
             validation.Check(value.Length <= max, field, $"must be at most {max} characters");
             return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
         }
-        string? Telephone(string value, string field)
-        {
-            var normalised = PupilIdentifiers.NormaliseUkTelephone(value);
-            validation.Check(value.Length == 0 || normalised is not null, field, "must be a UK telephone number");
-            return normalised;
-        }
-        string? Email(string value, string field)
-        {
-            validation.Check(value.Length == 0 || PupilIdentifiers.IsEmail(value), field, "must be an email address");
-            return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-        }
         SignOff? Signed(Inclusion.Referrals.V1.SignOff? signOff, string field)
         {
             if (signOff is null || (signOff.FullName.Length == 0 && signOff.SignedOn is null))
@@ -272,8 +257,8 @@ public sealed class ReferralsApi(ReferralsDatabase database, RecordAccessAudit a
         if (given.Referrer is { } person && person.FullName.Length > 0)
         {
             validation.RequireText(person.FullName, "form.referrer.full_name", Pupil.MaxNameLength);
-            referrer = new Referrer(person.FullName.Trim(), Email(person.Email, "form.referrer.email"),
-                Telephone(person.Telephone, "form.referrer.telephone"), Text(person.RelationshipToChild, "form.referrer.relationship_to_child", 100));
+            referrer = new Referrer(person.FullName.Trim(), validation.OptionalEmail(person.Email, "form.referrer.email"),
+                validation.OptionalUkTelephone(person.Telephone, "form.referrer.telephone"), Text(person.RelationshipToChild, "form.referrer.relationship_to_child", 100));
         }
         validation.Check(given.InvolvedProfessionals.Count <= 20, "form.involved_professionals", "at most 20");
         var professionals = given.InvolvedProfessionals.Select((p, i) =>
@@ -281,7 +266,7 @@ public sealed class ReferralsApi(ReferralsDatabase database, RecordAccessAudit a
             var field = $"form.involved_professionals[{i}]";
             validation.RequireText(p.FullName, field + ".full_name", Pupil.MaxNameLength);
             return new InvolvedProfessional(p.FullName.Trim(), Text(p.Role, field + ".role", 100),
-                Telephone(p.Telephone, field + ".telephone"), Email(p.Email, field + ".email"));
+                validation.OptionalUkTelephone(p.Telephone, field + ".telephone"), validation.OptionalEmail(p.Email, field + ".email"));
         }).ToList();
 
         validation.Check(given.PreviousExclusionRecords.Count <= 50, "form.previous_exclusion_records", "at most 50");
@@ -362,7 +347,16 @@ public sealed class ReferralsApi(ReferralsDatabase database, RecordAccessAudit a
 /// <summary>What an event may say about a pupil: attributes reports count by, never who the child is.</summary>
 public static class ReportAttributes
 {
-    public static PupilReportAttributes Of(Pupil pupil, Schools.SchoolPhase phase) => new()
+    /// <summary>The attributes of a pupil, with the phase of the school the event is about.</summary>
+    public static async Task<PupilReportAttributes> LoadAsync(ReferralsDatabase database, Guid pupilId, string schoolUrn,
+        CancellationToken cancellationToken)
+    {
+        var pupil = await database.Pupils.AsNoTracking().SingleAsync(p => p.Id == pupilId, cancellationToken);
+        var phase = await database.Schools.Where(s => s.Urn == schoolUrn).Select(s => s.Phase).SingleAsync(cancellationToken);
+        return Of(pupil, phase);
+    }
+
+    private static PupilReportAttributes Of(Pupil pupil, Schools.SchoolPhase phase) => new()
     {
         Pupil = "pupils/" + pupil.Id,
         SchoolUrn = pupil.SchoolUrn,

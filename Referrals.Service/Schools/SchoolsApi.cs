@@ -85,8 +85,7 @@ public sealed class SchoolsApi(ReferralsDatabase database, TimeProvider time) : 
 
         // A school user may read only its own school; any other is reported as not found, not forbidden,
         // so that a school cannot learn which URNs are registered.
-        var ownSchool = InclusionClaims.SchoolUrnOf(context.GetHttpContext().User);
-        var school = ownSchool is null || ownSchool == urn
+        var school = InclusionClaims.MaySee(context.GetHttpContext().User, urn)
             ? await database.Schools.AsNoTracking().SingleOrDefaultAsync(s => s.Urn == urn, context.CancellationToken)
             : null;
         return school is null ? throw new RecordNotFoundException(request.Name) : ToMessage(school);
@@ -130,17 +129,13 @@ public sealed class SchoolsApi(ReferralsDatabase database, TimeProvider time) : 
         {
             validation.Check(value.Length <= School.MaxPersonNameLength, field, $"must be at most {School.MaxPersonNameLength} characters");
         }
-        var telephone = PupilIdentifiers.NormaliseUkTelephone(given.Telephone);
-        var dslTelephone = PupilIdentifiers.NormaliseUkTelephone(given.DslTelephone);
-        validation
-            .Check(given.Telephone.Length == 0 || telephone is not null, "school.telephone", "must be a UK telephone number")
-            .Check(given.DslTelephone.Length == 0 || dslTelephone is not null, "school.dsl_telephone", "must be a UK telephone number")
-            .Check(given.DslEmail.Length == 0 || PupilIdentifiers.IsEmail(given.DslEmail), "school.dsl_email", "must be an email address");
-        return new SchoolDetails(given.DisplayName, (SchoolPhase)given.Phase, postcode ?? "", Blank(given.Laestab), Blank(given.Address),
-            telephone, Blank(given.HeadTeacher), Blank(given.Sendco), Blank(given.DslName), dslTelephone, Blank(given.DslEmail));
+        var telephone = validation.OptionalUkTelephone(given.Telephone, "school.telephone");
+        var dslTelephone = validation.OptionalUkTelephone(given.DslTelephone, "school.dsl_telephone");
+        var dslEmail = validation.OptionalEmail(given.DslEmail, "school.dsl_email");
+        return new SchoolDetails(given.DisplayName, (SchoolPhase)given.Phase, postcode ?? "", ContactChecks.TextOrNull(given.Laestab),
+            ContactChecks.TextOrNull(given.Address), telephone, ContactChecks.TextOrNull(given.HeadTeacher), ContactChecks.TextOrNull(given.Sendco),
+            ContactChecks.TextOrNull(given.DslName), dslTelephone, dslEmail);
     }
-
-    private static string? Blank(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static SchoolMessage ToMessage(School school) => new()
     {
