@@ -353,13 +353,14 @@ public static class ReportAttributes
     {
         var pupil = await database.Pupils.AsNoTracking().SingleAsync(p => p.Id == pupilId, cancellationToken);
         var phase = await database.Schools.Where(s => s.Urn == schoolUrn).Select(s => s.Phase).SingleAsync(cancellationToken);
-        return Of(pupil, phase);
+        return Of(pupil, schoolUrn, phase);
     }
 
-    private static PupilReportAttributes Of(Pupil pupil, Schools.SchoolPhase phase) => new()
+    // The school is the one the referral or exclusion is about: after a move, the pupil's current school differs.
+    private static PupilReportAttributes Of(Pupil pupil, string schoolUrn, Schools.SchoolPhase phase) => new()
     {
         Pupil = "pupils/" + pupil.Id,
-        SchoolUrn = pupil.SchoolUrn,
+        SchoolUrn = schoolUrn,
         Phase = (Inclusion.Events.V1.SchoolPhase)phase,
         YearGroup = pupil.YearGroup,
         SenStatus = (Inclusion.Events.V1.SenStatus)pupil.SenStatus,
