@@ -12,6 +12,9 @@ public sealed class SchoolCalendarSource(ReferenceData referenceData)
 {
     public ReferenceData ReferenceData { get; } = referenceData;
 
+    /// <summary>Whether the shipped data holds the local authority's calendar for this school year.</summary>
+    public bool HoldsYear(int schoolYearStart) => ReferenceData.Calendar.Years.Any(y => y.StartYear == schoolYearStart);
+
     public async Task<LocalAuthorityCalendar> CalendarAsync<TDatabase>(TDatabase database, CancellationToken cancellationToken)
         where TDatabase : DbContext, ICalendarOverrideStore
     {

@@ -20,6 +20,7 @@ builder.AddSchoolCalendar();
 builder.AddServiceDatabase<ReferralsDatabase>(ReferralsDatabase.ConnectionName);
 builder.AddEventBus<ReferralsDatabase>();
 builder.Services.AddSingleton(ExclusionReasonCodes.Load());
+builder.Services.AddSingleton<ExclusionRequests>();
 builder.Services.AddScoped<RecordAccessAudit>();
 builder.Services.Configure<DeadlineWatcherOptions>(builder.Configuration.GetSection("DeadlineWatcher"));
 builder.Services.AddHostedService<DeadlineWatcher>();

@@ -94,7 +94,7 @@ public static class TermRules
 
 /// <summary>No calendar is held for the school year a date falls in, so no school day can be counted there.</summary>
 public sealed class CalendarNotKnownException(int schoolYearStart)
-    : Exception($"No school calendar is held for {SchoolYears.Label(schoolYearStart)}.")
+    : Exception($"calendar for {SchoolYears.Label(schoolYearStart)} not yet loaded")
 {
     public int SchoolYearStart { get; } = schoolYearStart;
 }

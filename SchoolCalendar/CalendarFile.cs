@@ -16,12 +16,29 @@ public sealed class ReferenceDataException(string file, int line, string reason)
 /// line, '#' starting a comment:
 /// <code>
 /// school-year 2019/20
-/// status provisional: ...
+/// status published: where the council published them (or stand-in: whose dates stand in; provisional: why none)
 /// term autumn 2019-09-03 2019-12-20 half-term 2019-10-28 2019-11-01
 /// bank-holiday 2020-05-08 Early May bank holiday (moved for VE Day)
 /// inset 2019-09-02
 /// </code>
 /// </summary>
+/// <summary>
+/// Where a year's term dates come from: "published" (the council's own), "stand-in" (a neighbouring council's or a
+/// school's, where the council's could not be found) or "provisional" (no source at all), each followed by a colon
+/// and the source or the reason.
+/// </summary>
+public static class CalendarStatus
+{
+    public static readonly IReadOnlyList<string> Kinds = ["published", "stand-in", "provisional"];
+
+    public static bool IsWellFormed(string status) =>
+        Kinds.Any(kind => status.StartsWith(kind + ":", StringComparison.Ordinal) && status.Length > kind.Length + 1
+            && !string.IsNullOrWhiteSpace(status[(kind.Length + 1)..]));
+
+    /// <summary>"published", "stand-in" or "provisional".</summary>
+    public static string KindOf(string status) => status[..status.IndexOf(':', StringComparison.Ordinal)];
+}
+
 public static class CalendarFile
 {
     public const string Extension = ".calendar";
@@ -67,9 +84,9 @@ public static class CalendarFile
                     break;
                 case "status":
                     status = line["status".Length..].Trim();
-                    if (status.Length == 0)
+                    if (!CalendarStatus.IsWellFormed(status))
                     {
-                        throw reader.Error("'status' needs a description, e.g. 'confirmed' or 'provisional: why'");
+                        throw reader.Error("'status' must be 'published: <source>', 'stand-in: <source>' or 'provisional: <why>'");
                     }
                     break;
                 case "term":
@@ -116,7 +133,7 @@ public static class CalendarFile
         }
         if (status is null)
         {
-            throw end.Error("'status' is missing: say whether the dates are confirmed or provisional");
+            throw end.Error("'status' is missing: say whether the dates are published, a stand-in or provisional, and where they come from");
         }
         foreach (var (date, line) in insetLines)
         {

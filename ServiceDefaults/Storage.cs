@@ -61,3 +61,21 @@ public static partial class Storage
     [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} pending migration(s) to {Context}")]
     private static partial void LogMigrating(ILogger logger, int count, string context);
 }
+
+public static class SerialisedWork
+{
+    /// <summary>
+    /// Makes the rest of the current transaction the only one working on <paramref name="key"/> within
+    /// <paramref name="scope"/> (a PostgreSQL advisory transaction lock, released at commit or rollback): for rules
+    /// that read several rows and then decide, such as a pupil's yearly suspension cap.
+    /// </summary>
+    public static async Task SerialiseOnAsync(this Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade database,
+        string scope, string key, CancellationToken cancellationToken)
+    {
+        if (database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("Serialised work needs a transaction: the lock is held until it ends.");
+        }
+        await database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({scope}), hashtext({key}))", cancellationToken);
+    }
+}

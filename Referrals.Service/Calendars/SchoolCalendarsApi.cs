@@ -67,9 +67,7 @@ public sealed class SchoolCalendarsApi(ReferralsDatabase database, SchoolCalenda
         validation.ThrowIfInvalid();
         await RequireSchoolAsync(request.SchoolUrn, context.CancellationToken);
 
-        var row = await OverrideRowAsync(request.SchoolUrn, request.SchoolYearStart, context.CancellationToken);
-        row.SetTerms(terms);
-        await SaveAndPublishAsync(row, context.CancellationToken);
+        await ChangeAsync(request.SchoolUrn, request.SchoolYearStart, (_, row) => row.SetTerms(terms), context.CancellationToken);
         return await DescribeAsync(request.SchoolYearStart, request.SchoolUrn, context.CancellationToken);
     }
 
@@ -87,14 +85,13 @@ public sealed class SchoolCalendarsApi(ReferralsDatabase database, SchoolCalenda
         await RequireSchoolAsync(request.SchoolUrn, context.CancellationToken);
 
         var year = SchoolYears.Of(date!.Value);
-        var days = (await calendars.CalendarAsync(database, context.CancellationToken)).For(request.SchoolUrn);
-        new RequestValidation()
-            .Check(days.IsSchoolDay(date.Value), "date", "must be a school day of this school: an INSET day replaces one")
-            .ThrowIfInvalid();
-
-        var row = await OverrideRowAsync(request.SchoolUrn, year, context.CancellationToken);
-        row.InsetDays = [.. row.InsetDays, date.Value];
-        await SaveAndPublishAsync(row, context.CancellationToken);
+        await ChangeAsync(request.SchoolUrn, year, (before, row) =>
+        {
+            new RequestValidation()
+                .Check(before.For(request.SchoolUrn).IsSchoolDay(date.Value), "date", "must be a school day of this school: an INSET day replaces one")
+                .ThrowIfInvalid();
+            row.InsetDays = [.. row.InsetDays, date.Value];
+        }, context.CancellationToken);
         return await DescribeAsync(year, request.SchoolUrn, context.CancellationToken);
     }
 
@@ -114,22 +111,54 @@ public sealed class SchoolCalendarsApi(ReferralsDatabase database, SchoolCalenda
         }
     }
 
-    private async Task<CalendarOverrideRow> OverrideRowAsync(string urn, int year, CancellationToken cancellationToken)
+    /// <summary>
+    /// Changes one override, one change at a time per school and year (each reads the row and writes it back), and
+    /// publishes it. A change that would turn the first day of a recorded exclusion into a day without school is
+    /// refused, naming the exclusions: their deadlines were counted from that day and must keep meaning what they said.
+    /// </summary>
+    private async Task ChangeAsync(string urn, int year, Action<LocalAuthorityCalendar, CalendarOverrideRow> change,
+        CancellationToken cancellationToken)
     {
+        await using var transaction = await database.Database.BeginTransactionAsync(cancellationToken);
+        await database.Database.SerialiseOnAsync("calendar-override", $"{urn}/{year}", cancellationToken);
+        var before = await calendars.CalendarAsync(database, cancellationToken);
         var row = await database.CalendarOverrides.SingleOrDefaultAsync(r => r.SchoolUrn == urn && r.SchoolYearStart == year, cancellationToken);
         if (row is null)
         {
             row = new CalendarOverrideRow { SchoolUrn = urn, SchoolYearStart = year };
             database.CalendarOverrides.Add(row);
         }
-        return row;
-    }
+        change(before, row);
+        await RefuseIfExclusionsLoseTheirFirstDayAsync(before, before.WithOverride(row.ToOverride()), urn, year, cancellationToken);
 
-    private async Task SaveAndPublishAsync(CalendarOverrideRow row, CancellationToken cancellationToken)
-    {
-        var subject = row.SchoolUrn.Length == 0 ? $"calendars/{row.SchoolYearStart}" : $"schools/{row.SchoolUrn}/calendars/{row.SchoolYearStart}";
+        var subject = urn.Length == 0 ? $"calendars/{year}" : $"schools/{urn}/calendars/{year}";
         database.RecordEvent(row.ToEvent(), subject, time.GetUtcNow());
         await database.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task RefuseIfExclusionsLoseTheirFirstDayAsync(LocalAuthorityCalendar before, LocalAuthorityCalendar after,
+        string urn, int year, CancellationToken cancellationToken)
+    {
+        var query = database.Exclusions.AsNoTracking()
+            .Where(e => e.StartDate >= SchoolYears.FirstDate(year) && e.StartDate <= SchoolYears.LastDate(year));
+        if (urn.Length > 0)
+        {
+            query = query.Where(e => e.SchoolUrn == urn);
+        }
+        var recorded = await query.Select(e => new { e.Id, e.SchoolUrn, e.StartDate }).ToListAsync(cancellationToken);
+        var lost = recorded
+            .Where(e => before.For(e.SchoolUrn).IsSchoolDay(e.StartDate) && !after.For(e.SchoolUrn).IsSchoolDay(e.StartDate))
+            .OrderBy(e => e.StartDate)
+            .ToList();
+        if (lost.Count > 0)
+        {
+            throw new PreconditionFailedException(
+                $"This change would make the first day of {lost.Count} recorded exclusion(s) a day without school: " +
+                string.Join(", ", lost.Take(20).Select(e => $"exclusions/{e.Id} (starts {e.StartDate:yyyy-MM-dd})")) +
+                (lost.Count > 20 ? $" and {lost.Count - 20} more" : "") +
+                ". Their deadlines were counted from that day; correct those records first.");
+        }
     }
 
     private async Task<SchoolYearCalendar> DescribeAsync(int year, string urn, CancellationToken cancellationToken)

@@ -53,26 +53,47 @@ public sealed partial class DeadlineWatcher(IServiceScopeFactory scopes, IOption
         var database = scope.ServiceProvider.GetRequiredService<ReferralsDatabase>();
         var deadlines = await scope.ServiceProvider.GetRequiredService<SchoolCalendarSource>().DeadlinesAsync(database, cancellationToken);
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var open = await database.Exclusions.AsNoTracking()
-            .Where(e => (e.BoardDecision == null && e.StartDate < today) || (e.IrpApplied != null && e.IrpDecision == null))
-            .ToListAsync(cancellationToken);
-        var openIds = open.Select(e => e.Id).ToList();
-        var reported = (await database.MissedDeadlines.AsNoTracking()
-                .Where(m => openIds.Contains(m.ExclusionId))
-                .Select(m => new { m.ExclusionId, m.Kind })
-                .ToListAsync(cancellationToken))
-            .Select(m => (m.ExclusionId, m.Kind))
-            .ToHashSet();
-        foreach (var exclusion in open)
+        var watched = await AwaitingBoard(database, today).ToListAsync(cancellationToken);
+        watched.AddRange(await AwaitingPanel(database).ToListAsync(cancellationToken));
+        foreach (var exclusion in watched.DistinctBy(e => e.Id))
         {
-            var due = deadlines.For(exclusion.Facts).Deadlines
-                .Where(d => d.Date < today && IsUnmet(d.Kind, exclusion) && !reported.Contains((exclusion.Id, d.Kind)));
-            foreach (var deadline in due)
+            // One record that cannot be worked out (its first day no longer a school day, a calendar not loaded)
+            // must not stop the others being checked.
+            try
             {
-                await ReportAsync(database, exclusion, deadline, cancellationToken);
+                var report = deadlines.For(exclusion.Facts);
+                foreach (var deadline in report.Deadlines.Where(d => d.Date < today && IsUnmet(d.Kind, exclusion)))
+                {
+                    await ReportAsync(database, exclusion, deadline, cancellationToken);
+                }
+                foreach (var uncounted in report.Uncounted.Where(u => IsUnmet(u.Kind, exclusion)))
+                {
+                    LogUncounted(logger, uncounted.Kind, exclusion.Id, uncounted.Reason);
+                }
+            }
+            catch (Exception exception) when (exception is ArgumentException or CalendarNotKnownException)
+            {
+                LogCannotCheck(logger, exception, exclusion.Id);
             }
         }
     }
+
+    /// <summary>
+    /// Exclusions that owe a governing board meeting (by kind and length, fixed when recorded), have begun, and have
+    /// neither a decision nor a report of the deadline missed. Each leaves this set once decided or reported, so it
+    /// holds roughly the last 50 school days' exclusions that need a board, whatever the history's size; the partial
+    /// index ix_exclusions_awaiting_board covers it. No lower date bound: a school may notify an exclusion late.
+    /// </summary>
+    public static IQueryable<Exclusion> AwaitingBoard(ReferralsDatabase database, DateOnly today) =>
+        database.Exclusions.AsNoTracking()
+            .Where(e => e.OwesBoardMeeting && e.BoardDecision == null && e.StartDate < today
+                && !database.MissedDeadlines.Any(m => m.ExclusionId == e.Id && m.Kind == DeadlineKind.GoverningBoardMeeting));
+
+    /// <summary>Exclusions whose parents applied for a review that has no decision yet, not yet reported missed.</summary>
+    public static IQueryable<Exclusion> AwaitingPanel(ReferralsDatabase database) =>
+        database.Exclusions.AsNoTracking()
+            .Where(e => e.IrpApplied != null && e.IrpDecision == null
+                && !database.MissedDeadlines.Any(m => m.ExclusionId == e.Id && m.Kind == DeadlineKind.IrpMeeting));
 
     private static bool IsUnmet(DeadlineKind kind, Exclusion exclusion) => kind switch
     {
@@ -109,6 +130,12 @@ public sealed partial class DeadlineWatcher(IServiceScopeFactory scopes, IOption
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Statutory deadline {Kind} for exclusion {ExclusionId} was due {Due} and is unmet")]
     private static partial void LogMissed(ILogger logger, DeadlineKind kind, Guid exclusionId, DateOnly due);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Statutory deadline {Kind} for exclusion {ExclusionId} cannot be counted yet: {Reason}")]
+    private static partial void LogUncounted(ILogger logger, DeadlineKind kind, Guid exclusionId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The deadlines of exclusion {ExclusionId} cannot be worked out; the others are still checked")]
+    private static partial void LogCannotCheck(ILogger logger, Exception exception, Guid exclusionId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Checking statutory deadlines failed")]
     private static partial void LogCheckFailed(ILogger logger, Exception exception);

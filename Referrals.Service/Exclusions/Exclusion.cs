@@ -3,22 +3,11 @@ using InclusionServices.ServiceDefaults;
 
 namespace InclusionServices.Referrals.Exclusions;
 
-public enum BoardDecision
-{
-    Reinstate = 1,
-    Uphold = 2,
-}
-
-public enum IrpDecision
-{
-    Uphold = 1,
-    RecommendReconsideration = 2,
-    Quash = 3,
-}
-
 /// <summary>A suspension or permanent exclusion notified by a school, and the reviews that follow it.</summary>
 public sealed class Exclusion : ICreatedOnRequest
 {
+    public const int MaxDetailsLength = 4000;
+
     private Exclusion() { }
 
     public Guid Id { get; private set; }
@@ -31,6 +20,8 @@ public sealed class Exclusion : ICreatedOnRequest
     public string? Details { get; private set; }
     public bool ParentsMadeRepresentations { get; private set; }
     public DateOnly? PublicExamMissed { get; private set; }
+    /// <summary>The day the governing board received notice of the exclusion: its 15 (or 50) school days count from here.</summary>
+    public DateOnly BoardNotifiedOn { get; private set; }
     public BoardDecision? BoardDecision { get; private set; }
     public DateOnly? BoardDecisionNotified { get; private set; }
     public DateOnly? IrpApplied { get; private set; }
@@ -39,34 +30,70 @@ public sealed class Exclusion : ICreatedOnRequest
     /// <summary>Sessions the pupil had been suspended, at any school, earlier in this term and this school year.</summary>
     public int SessionsSuspendedThisTermBefore { get; private set; }
     public int SessionsSuspendedThisYearBefore { get; private set; }
+    /// <summary>Where earlier suspensions at the same school run straight into this one: the run's first day and sessions.</summary>
+    public DateOnly? RunStartedOn { get; private set; }
+    public int RunSessionsBefore { get; private set; }
+    /// <summary>
+    /// Whether the governing board must consider reinstatement, fixed when the exclusion is recorded: lets the deadline
+    /// watcher read only the exclusions that can still owe a meeting.
+    /// </summary>
+    public bool OwesBoardMeeting { get; private set; }
     public Guid? CreateRequestId { get; private set; }
     public DateTimeOffset RecordedAt { get; private set; }
     public uint Version { get; private set; }
 
     public bool IsSuspension => Kind is ExclusionKind.Suspension or ExclusionKind.LunchtimeSuspension;
 
-    public static Exclusion Record(Guid pupilId, string schoolUrn, ExclusionKind kind, DateOnly startDate, int sessions,
-        IEnumerable<string> reasonCodes, string? details, bool parentsMadeRepresentations, DateOnly? publicExamMissed,
-        int sessionsThisTermBefore, int sessionsThisYearBefore, Guid? requestId, DateTimeOffset now) => new()
-    {
-        Id = Guid.CreateVersion7(now),
-        PupilId = pupilId,
-        SchoolUrn = schoolUrn,
-        Kind = kind,
-        StartDate = startDate,
-        Sessions = sessions,
-        ReasonCodes = [.. reasonCodes],
-        Details = details,
-        ParentsMadeRepresentations = parentsMadeRepresentations,
-        PublicExamMissed = publicExamMissed,
-        SessionsSuspendedThisTermBefore = sessionsThisTermBefore,
-        SessionsSuspendedThisYearBefore = sessionsThisYearBefore,
-        CreateRequestId = requestId,
-        RecordedAt = now.ToStoredPrecision(),
-    };
-
     public ExclusionFacts Facts => new(Kind, StartDate, Sessions, SchoolUrn, SessionsSuspendedThisTermBefore,
-        SessionsSuspendedThisYearBefore, ParentsMadeRepresentations, PublicExamMissed, BoardDecisionNotified, IrpApplied, IrpDecisionNotified);
+        SessionsSuspendedThisYearBefore, ParentsMadeRepresentations, PublicExamMissed, BoardNotifiedOn, BoardDecision,
+        BoardDecisionNotified, IrpApplied, IrpDecision, IrpDecisionNotified,
+        RunStartedOn is { } first ? new ConsecutiveSuspensions(first, RunSessionsBefore) : null);
+
+    /// <summary>
+    /// Records a school's notice of an exclusion, with what the pupil's earlier suspensions this school year mean for
+    /// it. Refuses a start that is not a school day of the school and a suspension that would pass the yearly cap.
+    /// </summary>
+    public static (Exclusion Exclusion, DeadlineReport Deadlines) Record(NewExclusion notice, string schoolUrn,
+        IReadOnlyList<EarlierSuspension> earlierThisYear, StatutoryDeadlines deadlines, Guid? requestId, DateTimeOffset now)
+    {
+        var days = deadlines.Calendar.For(schoolUrn);
+        if (!days.IsSchoolDay(notice.StartDate))
+        {
+            throw new RequestValidationException([new FieldViolation("exclusion.start_date", "must be a school day of the pupil's school")]);
+        }
+        var term = days.TermsOf(SchoolYears.Of(notice.StartDate)).FirstOrDefault(t => t.Contains(notice.StartDate));
+        var before = earlierThisYear.Where(e => e.StartDate < notice.StartDate).ToList();
+        var run = notice.Kind == ExclusionKind.Suspension ? ConsecutiveSuspensions.RunningInto(days, notice.StartDate, schoolUrn, before) : null;
+        var exclusion = new Exclusion
+        {
+            Id = Guid.CreateVersion7(now),
+            PupilId = notice.PupilId,
+            SchoolUrn = schoolUrn,
+            Kind = notice.Kind,
+            StartDate = notice.StartDate,
+            Sessions = notice.Sessions,
+            ReasonCodes = [.. notice.ReasonCodes],
+            Details = notice.Details,
+            ParentsMadeRepresentations = notice.ParentsMadeRepresentations,
+            PublicExamMissed = notice.PublicExamMissed,
+            BoardNotifiedOn = notice.BoardNotifiedOn ?? notice.StartDate,
+            SessionsSuspendedThisTermBefore = term is null ? 0 : before.Where(e => term.Contains(e.StartDate)).Sum(e => e.Sessions),
+            SessionsSuspendedThisYearBefore = before.Sum(e => e.Sessions),
+            RunStartedOn = run?.FirstDay,
+            RunSessionsBefore = run?.SessionsBefore ?? 0,
+            CreateRequestId = requestId,
+            RecordedAt = now.ToStoredPrecision(),
+        };
+        var report = deadlines.For(exclusion.Facts);
+        if (report.Cap is { WouldBeExceeded: true } cap)
+        {
+            throw new PreconditionFailedException(
+                $"This suspension would take the pupil to {cap.SessionsThisYearIncludingThis / 2.0:0.#} school days suspended this school year " +
+                $"(across schools); no pupil may be suspended for more than {cap.CapSessions / 2} school days in a school year.");
+        }
+        exclusion.OwesBoardMeeting = report.Owes(DeadlineKind.GoverningBoardMeeting);
+        return (exclusion, report);
+    }
 
     public void RecordBoardDecision(BoardDecision decision, DateOnly notifiedOn)
     {
@@ -88,7 +115,7 @@ public sealed class Exclusion : ICreatedOnRequest
         {
             throw new PreconditionFailedException("An Independent Review Panel reviews permanent exclusions only.");
         }
-        if (BoardDecision != Exclusions.BoardDecision.Uphold || BoardDecisionNotified is null)
+        if (BoardDecision != SchoolCalendar.BoardDecision.Uphold || BoardDecisionNotified is null)
         {
             throw new PreconditionFailedException("Parents apply for a review once the governing board has upheld the exclusion.");
         }
@@ -121,3 +148,8 @@ public sealed class Exclusion : ICreatedOnRequest
         IrpDecisionNotified = notifiedOn;
     }
 }
+
+/// <summary>What a school tells the council of an exclusion, checked for form but not yet against the calendar.</summary>
+public sealed record NewExclusion(Guid PupilId, ExclusionKind Kind, DateOnly StartDate, int Sessions, IReadOnlyList<string> ReasonCodes,
+    string? Details, bool ParentsMadeRepresentations, DateOnly? PublicExamMissed, DateOnly? BoardNotifiedOn);
+

@@ -7,109 +7,60 @@ using InclusionServices.Referrals.Pupils;
 using InclusionServices.Referrals.ReferralCases;
 using InclusionServices.Referrals.Schools;
 using InclusionServices.Referrals.Storage;
-using InclusionServices.SchoolCalendar;
 using InclusionServices.ServiceDefaults;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
-using BoardDecision = InclusionServices.Referrals.Exclusions.BoardDecision;
-using DeadlineKind = InclusionServices.SchoolCalendar.DeadlineKind;
-using DutyHolder = InclusionServices.SchoolCalendar.DutyHolder;
 using Exclusion = InclusionServices.Referrals.Exclusions.Exclusion;
+using EarlierSuspension = InclusionServices.SchoolCalendar.EarlierSuspension;
 using ExclusionKind = InclusionServices.SchoolCalendar.ExclusionKind;
 using ExclusionMessage = Inclusion.Referrals.V1.Exclusion;
-using IrpDecision = InclusionServices.Referrals.Exclusions.IrpDecision;
+using SchoolYears = InclusionServices.SchoolCalendar.SchoolYears;
+using static InclusionServices.Referrals.Exclusions.ExclusionMapping;
 
 namespace InclusionServices.Referrals.Exclusions;
 
-/// <summary>gRPC surface of exclusion notifications: checks and maps, works out deadlines, publishes each step.</summary>
-public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSource calendars, ExclusionReasonCodes reasons,
+/// <summary>gRPC surface of exclusion notifications: reads requests, finds records, hands decisions to <see cref="Exclusion"/>.</summary>
+public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSource calendars, ExclusionRequests requests,
     RecordAccessAudit audit, TimeProvider time)
     : Inclusion.Referrals.V1.Exclusions.ExclusionsBase
 {
-    private const string NamePrefix = "exclusions/";
     private const string SchoolOrTeam = $"{InclusionRoles.School},{InclusionRoles.Officer},{InclusionRoles.Manager}";
     private const string Team = $"{InclusionRoles.Officer},{InclusionRoles.Manager}";
 
     [Authorize(Roles = SchoolOrTeam)]
     public override async Task<ExclusionMessage> RecordExclusion(RecordExclusionRequest request, ServerCallContext context)
     {
-        var given = request.Exclusion ?? new ExclusionMessage();
-        var validation = new RequestValidation().OptionalRequestId(request.RequestId);
-        var kindSet = given.Kind != Inclusion.Referrals.V1.ExclusionKind.Unspecified && System.Enum.IsDefined(given.Kind);
-        var kind = (ExclusionKind)given.Kind;
-        validation.Check(kindSet, "exclusion.kind", "must be a suspension, a lunchtime suspension or a permanent exclusion")
-            .Check(given.Details.Length <= 4000, "exclusion.details", "must be at most 4000 characters");
-        var pupilId = validation.ResourceId(given.Pupil, "pupils/", "exclusion.pupil");
-        var start = validation.RequireDate(given.StartDate, "exclusion.start_date");
-        if (kindSet)
-        {
-            var (least, most) = kind switch
-            {
-                ExclusionKind.LunchtimeSuspension => (1, 1),
-                ExclusionKind.PermanentExclusion => (2, 2),
-                _ => (1, 90),
-            };
-            validation.Check(given.Sessions >= least && given.Sessions <= most, "exclusion.sessions",
-                least == most ? $"must be {least} for this kind of exclusion" : $"must be from {least} to {most} (half days)");
-        }
-        if (start is { } first)
-        {
-            var codes = given.ReasonCodes;
-            validation
-                .Check(codes.Count >= 1 && codes.Count <= reasons.MaxReasonsOn(first), "exclusion.reason_codes",
-                    $"give from 1 to {reasons.MaxReasonsOn(first)} reason codes for an exclusion starting {first:d MMMM yyyy}")
-                .Check(codes.Distinct().Count() == codes.Count, "exclusion.reason_codes", "must not repeat a code");
-            for (var i = 0; i < codes.Count; i++)
-            {
-                validation.Check(reasons.IsValidOn(codes[i], first), $"exclusion.reason_codes[{i}]", $"'{codes[i]}' is not a reason code in use on {first:yyyy-MM-dd}");
-            }
-            validation.Check(calendars.ReferenceData.Calendar.Years.Any(y => y.StartYear == SchoolYears.Of(first)), "exclusion.start_date",
-                $"no school calendar is held for {SchoolYears.Label(SchoolYears.Of(first))}");
-        }
-        var exam = given.PublicExamMissed is null ? null : validation.RequireDate(given.PublicExamMissed, "exclusion.public_exam_missed");
-        validation.Check(exam is null || start is null || exam >= start, "exclusion.public_exam_missed", "must not be before the exclusion starts");
-        validation.ThrowIfInvalid();
-
+        var notice = requests.ReadNew(request);
         var requestId = IdempotentCreates.RequestIdOf(request.RequestId);
         if (await database.Exclusions.EarlierCreateAsync(requestId, context.CancellationToken) is { } earlier)
         {
             return await ToMessageAsync(earlier, context.CancellationToken);
         }
-        var pupil = await database.Pupils.AsNoTracking().SingleOrDefaultAsync(p => p.Id == pupilId, context.CancellationToken);
+        var pupil = await database.Pupils.AsNoTracking().SingleOrDefaultAsync(p => p.Id == notice.PupilId, context.CancellationToken);
         if (pupil is null || !InclusionClaims.MaySee(context.GetHttpContext().User, pupil.SchoolUrn))
         {
-            throw new RecordNotFoundException(given.Pupil);
+            throw new RecordNotFoundException(request.Exclusion.Pupil);
         }
-        var deadlines = await calendars.DeadlinesAsync(database, context.CancellationToken);
-        var days = deadlines.Calendar.For(pupil.SchoolUrn);
-        new RequestValidation().Check(days.IsSchoolDay(start!.Value), "exclusion.start_date", "must be a school day of the pupil's school").ThrowIfInvalid();
 
-        // The yearly cap and the board's duties count every suspension this school year, at any school.
-        var year = SchoolYears.Of(start.Value);
-        var term = days.TermsOf(year).FirstOrDefault(t => t.Contains(start.Value));
-        var earlierSuspensions = await database.Exclusions.AsNoTracking()
-            .Where(e => e.PupilId == pupilId && e.Kind != ExclusionKind.PermanentExclusion
-                && e.StartDate >= SchoolYears.FirstDate(year) && e.StartDate < start)
-            .Select(e => new { e.StartDate, e.Sessions })
+        // The yearly cap counts every suspension of the pupil at any school: two notices for one pupil at once must
+        // not both pass it, so they are recorded one after the other.
+        await using var transaction = await database.Database.BeginTransactionAsync(context.CancellationToken);
+        await database.Database.SerialiseOnAsync("pupil-exclusions", pupil.Id.ToString(), context.CancellationToken);
+        var year = SchoolYears.Of(notice.StartDate);
+        var earlierThisYear = await database.Exclusions.AsNoTracking()
+            .Where(e => e.PupilId == pupil.Id && e.Kind != ExclusionKind.PermanentExclusion
+                && e.StartDate >= SchoolYears.FirstDate(year) && e.StartDate <= SchoolYears.LastDate(year))
+            .Select(e => new EarlierSuspension(e.StartDate, e.Sessions, e.SchoolUrn, e.Kind))
             .ToListAsync(context.CancellationToken);
-        var beforeThisYear = earlierSuspensions.Sum(e => e.Sessions);
-        var beforeThisTerm = term is null ? 0 : earlierSuspensions.Where(e => term.Contains(e.StartDate)).Sum(e => e.Sessions);
+        var deadlines = await calendars.DeadlinesAsync(database, context.CancellationToken);
+        var (exclusion, report) = Exclusion.Record(notice, pupil.SchoolUrn, earlierThisYear, deadlines, requestId, time.GetUtcNow());
 
-        var exclusion = Exclusion.Record(pupilId, pupil.SchoolUrn, kind, start.Value, given.Sessions, given.ReasonCodes,
-            string.IsNullOrWhiteSpace(given.Details) ? null : given.Details.Trim(), given.ParentsMadeRepresentations, exam,
-            beforeThisTerm, beforeThisYear, requestId, time.GetUtcNow());
-        var report = deadlines.For(exclusion.Facts);
-        if (report.Cap is { WouldBeExceeded: true } cap)
-        {
-            throw new PreconditionFailedException(
-                $"This suspension would take the pupil to {cap.SessionsThisYearIncludingThis / 2.0:0.#} school days suspended this school year " +
-                $"(across schools); no pupil may be suspended for more than {cap.CapSessions / 2} school days in a school year.");
-        }
         database.Exclusions.Add(exclusion);
         audit.Note(context.GetHttpContext().User, RecordAction.Changed, exclusion.PupilId, NamePrefix + exclusion.Id);
         await RecordEventAsync(exclusion, exclusion.IsSuspension ? ExclusionStep.SuspensionRecorded : ExclusionStep.PermanentExclusionRecorded,
             "", context.CancellationToken);
         await database.SaveChangesAsync(context.CancellationToken);
+        await transaction.CommitAsync(context.CancellationToken);
         return ToMessage(exclusion, report);
     }
 
@@ -152,47 +103,31 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
         // One read of the calendar overrides serves every exclusion on the page.
         var deadlines = await calendars.DeadlinesAsync(database, context.CancellationToken);
         var response = new ListExclusionsResponse { NextPageToken = next };
-        response.Exclusions.AddRange(items.Select(e => ToMessage(e, deadlines.For(e.Facts))));
+        response.Exclusions.AddRange(items.Select(e => ToMessage(e, deadlines)));
         return response;
     }
 
     [Authorize(Roles = SchoolOrTeam)]
     public override async Task<ExclusionMessage> RecordBoardDecision(RecordBoardDecisionRequest request, ServerCallContext context)
     {
-        var validation = new RequestValidation()
-            .Check(request.Decision != Inclusion.Referrals.V1.BoardDecision.Unspecified && System.Enum.IsDefined(request.Decision), "decision", "must be reinstate or uphold");
-        var notified = NotInFuture(validation, request.NotifiedOn, "notified_on");
-        validation.ThrowIfInvalid();
+        var (decision, notified) = requests.ReadBoardDecision(request);
         return await StepAsync(request.Name, context, ExclusionStep.BoardDecision, request.Decision.ToString().ToUpperInvariant(),
-            e => e.RecordBoardDecision((BoardDecision)request.Decision, notified!.Value));
+            e => e.RecordBoardDecision(decision, notified));
     }
 
     [Authorize(Roles = Team)]
     public override async Task<ExclusionMessage> RecordIrpApplication(RecordIrpApplicationRequest request, ServerCallContext context)
     {
-        var validation = new RequestValidation();
-        var applied = NotInFuture(validation, request.AppliedOn, "applied_on");
-        validation.ThrowIfInvalid();
-        return await StepAsync(request.Name, context, ExclusionStep.IrpRequested, "", e => e.RecordIrpApplication(applied!.Value));
+        var applied = requests.ReadIrpApplication(request);
+        return await StepAsync(request.Name, context, ExclusionStep.IrpRequested, "", e => e.RecordIrpApplication(applied));
     }
 
     [Authorize(Roles = Team)]
     public override async Task<ExclusionMessage> RecordIrpDecision(RecordIrpDecisionRequest request, ServerCallContext context)
     {
-        var validation = new RequestValidation()
-            .Check(request.Decision != Inclusion.Referrals.V1.IrpDecision.Unspecified && System.Enum.IsDefined(request.Decision), "decision",
-                "must be uphold, recommend reconsideration or quash");
-        var notified = NotInFuture(validation, request.NotifiedOn, "notified_on");
-        validation.ThrowIfInvalid();
+        var (decision, notified) = requests.ReadIrpDecision(request);
         return await StepAsync(request.Name, context, ExclusionStep.IrpDecided, request.Decision.ToString().ToUpperInvariant(),
-            e => e.RecordIrpDecision((IrpDecision)request.Decision, notified!.Value));
-    }
-
-    private DateOnly? NotInFuture(RequestValidation validation, Google.Type.Date? date, string field)
-    {
-        var value = validation.RequireDate(date, field);
-        validation.Check(value is null || value <= DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), field, "must not be in the future");
-        return value;
+            e => e.RecordIrpDecision(decision, notified));
     }
 
     private async Task<ExclusionMessage> StepAsync(string name, ServerCallContext context, ExclusionStep step, string decision, Action<Exclusion> apply)
@@ -234,36 +169,5 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
     }
 
     private async Task<ExclusionMessage> ToMessageAsync(Exclusion exclusion, CancellationToken cancellationToken) =>
-        ToMessage(exclusion, (await calendars.DeadlinesAsync(database, cancellationToken)).For(exclusion.Facts));
-
-    private static ExclusionMessage ToMessage(Exclusion exclusion, DeadlineReport report)
-    {
-        var message = new ExclusionMessage
-        {
-            Name = NamePrefix + exclusion.Id,
-            Pupil = "pupils/" + exclusion.PupilId,
-            SchoolUrn = exclusion.SchoolUrn,
-            Kind = (Inclusion.Referrals.V1.ExclusionKind)exclusion.Kind,
-            StartDate = exclusion.StartDate.ToProtoDate(),
-            Sessions = exclusion.Sessions,
-            Details = exclusion.Details ?? "",
-            ParentsMadeRepresentations = exclusion.ParentsMadeRepresentations,
-            PublicExamMissed = exclusion.PublicExamMissed?.ToProtoDate(),
-            BoardDecision = (Inclusion.Referrals.V1.BoardDecision)(exclusion.BoardDecision ?? 0),
-            BoardDecisionNotified = exclusion.BoardDecisionNotified?.ToProtoDate(),
-            IrpApplied = exclusion.IrpApplied?.ToProtoDate(),
-            IrpDecision = (Inclusion.Referrals.V1.IrpDecision)(exclusion.IrpDecision ?? 0),
-            IrpDecisionNotified = exclusion.IrpDecisionNotified?.ToProtoDate(),
-            SessionsSuspendedThisYear = report.Cap?.SessionsThisYearIncludingThis ?? 0,
-        };
-        message.ReasonCodes.AddRange(exclusion.ReasonCodes);
-        message.Deadlines.AddRange(report.Deadlines.Select(d => new Inclusion.Referrals.V1.StatutoryDeadline
-        {
-            Kind = (Inclusion.Referrals.V1.DeadlineKind)d.Kind,
-            Due = d.Date.ToProtoDate(),
-            Holder = (Inclusion.Referrals.V1.DutyHolder)d.Holder,
-            Rule = d.Rule,
-        }));
-        return message;
-    }
+        ToMessage(exclusion, await calendars.DeadlinesAsync(database, cancellationToken));
 }

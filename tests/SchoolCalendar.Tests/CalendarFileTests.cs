@@ -6,7 +6,7 @@ public sealed class CalendarFileTests
     private const string Valid = """
         # a comment
         school-year 2022/23
-        status confirmed
+        status published: a test source
         term autumn 2022-09-05 2022-12-16 half-term 2022-10-24 2022-10-28
         term spring 2023-01-04 2023-03-31 half-term 2023-02-13 2023-02-17
         term summer 2023-04-17 2023-07-21 half-term 2023-05-29 2023-06-02
@@ -20,7 +20,7 @@ public sealed class CalendarFileTests
         var year = CalendarFile.Parse("2022-23.calendar", Valid);
 
         Assert.Equal(2022, year.StartYear);
-        Assert.Equal("confirmed", year.Status);
+        Assert.Equal("published: a test source", year.Status);
         Assert.Equal(3, year.Terms.Count);
         Assert.Contains(ShippedData.D("2022-09-06"), year.InsetDays);
     }
@@ -33,7 +33,9 @@ public sealed class CalendarFileTests
     [InlineData("term spring 2023-01-04 2023-03-31 half-term 2023-02-13 2023-02-17", "term summer 2023-01-04 2023-03-31 half-term 2023-02-13 2023-02-17", 5, "expected spring here")]
     [InlineData("term summer 2023-04-17 2023-07-21 half-term 2023-05-29 2023-06-02", "term summer 2023-04-17 2023-07-21 half-term 2023-07-29 2023-08-02", 6, "not in the school year")]
     [InlineData("term summer 2023-04-17 2023-07-21 half-term 2023-05-29 2023-06-02", "term summer 2023-04-17 2023-07-21 half-term 2023-04-10 2023-04-14", 6, "the half term must lie inside the term")]
-    [InlineData("status confirmed", "# no status", 8, "'status' is missing")]
+    [InlineData("status published: a test source", "# no status", 8, "'status' is missing")]
+    [InlineData("status published: a test source", "status confirmed", 3, "'status' must be 'published: <source>'")]
+    [InlineData("status published: a test source", "status stand-in:", 3, "'status' must be")]
     [InlineData("school-year 2022/23", "school-year 2022/24", 2, "'2022/24' is not a school year")]
     public void An_invalid_line_is_named_with_its_reason(string replace, string with, int line, string reason)
     {

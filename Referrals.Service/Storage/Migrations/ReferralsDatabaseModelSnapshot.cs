@@ -151,6 +151,10 @@ namespace InclusionServices.Referrals.Storage.Migrations
                         .HasColumnType("date")
                         .HasColumnName("board_decision_notified");
 
+                    b.Property<DateOnly>("BoardNotifiedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("board_notified_on");
+
                     b.Property<Guid?>("CreateRequestId")
                         .HasColumnType("uuid")
                         .HasColumnName("create_request_id");
@@ -179,6 +183,10 @@ namespace InclusionServices.Referrals.Storage.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("kind");
 
+                    b.Property<bool>("OwesBoardMeeting")
+                        .HasColumnType("boolean")
+                        .HasColumnName("owes_board_meeting");
+
                     b.Property<bool>("ParentsMadeRepresentations")
                         .HasColumnType("boolean")
                         .HasColumnName("parents_made_representations");
@@ -199,6 +207,14 @@ namespace InclusionServices.Referrals.Storage.Migrations
                     b.Property<DateTimeOffset>("RecordedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("recorded_at");
+
+                    b.Property<int>("RunSessionsBefore")
+                        .HasColumnType("integer")
+                        .HasColumnName("run_sessions_before");
+
+                    b.Property<DateOnly?>("RunStartedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("run_started_on");
 
                     b.Property<string>("SchoolUrn")
                         .IsRequired()
@@ -235,8 +251,16 @@ namespace InclusionServices.Referrals.Storage.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_exclusions_create_request_id");
 
+                    b.HasIndex("IrpApplied")
+                        .HasDatabaseName("ix_exclusions_awaiting_panel")
+                        .HasFilter("irp_applied IS NOT NULL AND irp_decision IS NULL");
+
                     b.HasIndex("SchoolUrn")
                         .HasDatabaseName("ix_exclusions_school_urn");
+
+                    b.HasIndex("StartDate")
+                        .HasDatabaseName("ix_exclusions_awaiting_board")
+                        .HasFilter("owes_board_meeting AND board_decision IS NULL");
 
                     b.HasIndex("PupilId", "StartDate")
                         .HasDatabaseName("ix_exclusions_pupil_id_start_date");

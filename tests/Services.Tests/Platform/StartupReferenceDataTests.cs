@@ -32,7 +32,7 @@ public sealed class StartupReferenceDataTests
         {
             var calendars = Directory.CreateDirectory(Path.Combine(folder.FullName, "wolverhampton"));
             File.WriteAllText(Path.Combine(calendars.FullName, "2022-23.calendar"),
-                "school-year 2022/23\nstatus confirmed\nterm autumn 2022-09-05 2022-12-32 half-term 2022-10-24 2022-10-28\n");
+                "school-year 2022/23\nstatus published: a test source\nterm autumn 2022-09-05 2022-12-32 half-term 2022-10-24 2022-10-28\n");
             File.Copy(Path.Combine(ReferenceData.ShippedDirectory, StatutoryRules.FileName),
                 Path.Combine(folder.FullName, StatutoryRules.FileName));
             using var service = new ReferralsWithBrokenCalendar(folder.FullName);

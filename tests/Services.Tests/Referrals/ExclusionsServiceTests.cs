@@ -5,6 +5,7 @@ using Inclusion.Events.V1;
 using Inclusion.Referrals.V1;
 using InclusionServices.ServiceDefaults;
 using InclusionServices.Tests.Events;
+using static InclusionServices.Tests.Referrals.ReferralsData;
 
 namespace InclusionServices.Tests.Referrals;
 
@@ -15,42 +16,17 @@ public sealed class ExclusionsServiceTests(ReferralsUnderTest service) : IClassF
     private readonly Exclusions.ExclusionsClient _exclusions = new(service.Channel);
     private readonly Pupils.PupilsClient _pupils = new(service.Channel);
 
-    private static readonly System.DateTime Today = System.DateTime.UtcNow;
-    private static readonly int ThisSchoolYear = Today.Month >= 8 ? Today.Year : Today.Year - 1;
-    private static Date On(int year, int month, int day) => new() { Year = year, Month = month, Day = day };
-    private static Metadata Officer => Tokens.Header(InclusionRoles.Officer);
 
     public async Task InitializeAsync()
     {
-        var schools = new Schools.SchoolsClient(service.Channel);
-        foreach (var urn in new[] { Ours, Theirs })
-        {
-            await schools.CreateSchoolAsync(new CreateSchoolRequest
-            {
-                School = new School { Urn = urn, DisplayName = $"School {urn}", Phase = Phase.Secondary, Postcode = "WV4 5AA" },
-                RequestId = new Guid($"00000000-0000-0000-0000-000000{urn}").ToString(),
-            }, Tokens.Header(InclusionRoles.Manager));
-        }
+        await ReferralsData.RegisterSchoolAsync(service.Channel, Ours);
+        await ReferralsData.RegisterSchoolAsync(service.Channel, Theirs);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    /// <summary>A new Year 9 pupil at our school; UPN check letters computed from the serial digits.</summary>
-    private async Task<Inclusion.Referrals.V1.Pupil> NewPupilAsync(int serial)
-    {
-        var digits = $"80120000{serial:0000}";
-        var sum = Enumerable.Range(2, 12).Sum(position => position * (digits[position - 2] - '0'));
-        var upn = "ABCDEFGHJKLMNPQRTUVWXYZ"[sum % 23] + digits;
-        return await _pupils.CreatePupilAsync(new CreatePupilRequest
-        {
-            Pupil = new Inclusion.Referrals.V1.Pupil
-            {
-                Upn = upn, GivenName = "Morgan", FamilyName = "Privateperson", DateOfBirth = On(ThisSchoolYear - 14, 10, 9),
-                Sex = Sex.Male, YearGroup = 9, SchoolUrn = Ours, SenStatus = Inclusion.Referrals.V1.SenStatus.NoSen, Postcode = "WV4 5ZZ",
-                Address = "1 Private Road", Carers = { new Carer { FullName = "Lee Privateperson", Telephones = { "07700 900789" }, Email = "lee.private@example.org" } },
-            },
-        }, Officer);
-    }
+    /// <summary>A new Year 9 pupil at our school.</summary>
+    private Task<Inclusion.Referrals.V1.Pupil> NewPupilAsync(int serial) => ReferralsData.NewPupilAsync(service.Channel, Ours, serial);
 
     private Task<Exclusion> Record(Inclusion.Referrals.V1.Pupil pupil, Inclusion.Referrals.V1.ExclusionKind kind, Date start, int sessions,
         params string[] reasons) =>
@@ -73,7 +49,7 @@ public sealed class ExclusionsServiceTests(ReferralsUnderTest service) : IClassF
         var exclusion = await Record(pupil, Inclusion.Referrals.V1.ExclusionKind.PermanentExclusion, On(2022, 10, 17), 2, "PA", "OW");
 
         // Mon 17 Oct 2022, half term 24-28 Oct: day 6 is Mon 31 Oct; the board meets within 15 school days, by 14 Nov.
-        Assert.Equal((On(2022, 10, 17), Inclusion.Referrals.V1.DutyHolder.LocalAuthority),
+        Assert.Equal((On(2022, 10, 17), Inclusion.Referrals.V1.DutyHolder.School),
             Deadline(exclusion, Inclusion.Referrals.V1.DeadlineKind.ParentsToldOfSixthDayProvision));
         Assert.Equal((On(2022, 10, 31), Inclusion.Referrals.V1.DutyHolder.LocalAuthority),
             Deadline(exclusion, Inclusion.Referrals.V1.DeadlineKind.SixthDayProvision));
@@ -142,7 +118,7 @@ public sealed class ExclusionsServiceTests(ReferralsUnderTest service) : IClassF
         }, Officer);
 
         Assert.Equal(On(2022, 12, 5), Deadline(applied, Inclusion.Referrals.V1.DeadlineKind.IrpApplication).Due);
-        Assert.Equal(On(2023, 1, 11), Deadline(decided, Inclusion.Referrals.V1.DeadlineKind.IrpMeeting).Due);
+        Assert.Equal(On(2023, 1, 10), Deadline(decided, Inclusion.Referrals.V1.DeadlineKind.IrpMeeting).Due); // 6-9 Dec (4), 12-16 (9), 3-6 Jan (13), 9, 10 (15)
         Assert.Equal(On(2023, 1, 25), Deadline(decided, Inclusion.Referrals.V1.DeadlineKind.GoverningBoardReconsideration).Due);
         await RpcAssert.FailsWith(StatusCode.FailedPrecondition, () => _exclusions.RecordIrpDecisionAsync(new RecordIrpDecisionRequest
         {

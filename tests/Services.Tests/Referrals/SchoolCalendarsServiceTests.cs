@@ -22,17 +22,18 @@ public sealed class SchoolCalendarsServiceTests(ReferralsUnderTest service) : IC
         new() { Name = name, Start = start, End = end, HalfTermStart = halfStart, HalfTermEnd = halfEnd };
 
     [Fact]
-    public async Task The_local_authoritys_2022_23_calendar_has_190_school_days_and_its_one_off_bank_holidays()
+    public async Task The_local_authoritys_2022_23_calendar_has_193_days_in_term_and_its_one_off_bank_holidays()
     {
         var calendar = await _calendars.GetSchoolYearCalendarAsync(new GetSchoolYearCalendarRequest { SchoolYearStart = 2022 },
             Tokens.Header(InclusionRoles.Officer));
 
-        // Autumn 69 (5 Sep-16 Dec less half term and 19 Sep), spring 58, summer 63 (less 1 and 8 May).
-        Assert.Equal(190, calendar.SchoolDays);
+        // Autumn 69 (5 Sep-16 Dec: 75 weekdays less half term and 19 Sep), spring 59 (Tue 3 Jan-31 Mar: 64 less half
+        // term), summer 65 (17 Apr-25 Jul: 72 less half term, 1 and 8 May). Schools' own INSET days come off these.
+        Assert.Equal(193, calendar.SchoolDays);
         Assert.Equal(["autumn", "spring", "summer"], calendar.Terms.Select(t => t.Name));
         Assert.Contains(calendar.BankHolidays, b => b.Date.Equals(On(2022, 9, 19)));
         Assert.Contains(calendar.BankHolidays, b => b.Date.Equals(On(2023, 5, 8)));
-        Assert.StartsWith("provisional", calendar.Status, StringComparison.Ordinal);
+        Assert.StartsWith("stand-in: Dudley and Sandwell", calendar.Status, StringComparison.Ordinal);
         Assert.False(calendar.OwnTerms);
     }
 

@@ -1,0 +1,81 @@
+using Inclusion.Referrals.V1;
+using InclusionServices.SchoolCalendar;
+using InclusionServices.ServiceDefaults;
+using ExclusionMessage = Inclusion.Referrals.V1.Exclusion;
+
+namespace InclusionServices.Referrals.Exclusions;
+
+/// <summary>Exclusions and their deadlines as messages. Proto enums share the domain's numbers, so they cast one to one.</summary>
+public static class ExclusionMapping
+{
+    public const string NamePrefix = "exclusions/";
+
+    /// <summary>
+    /// The exclusion with its deadlines. Deadlines that cannot be worked out for this one record (its first day is no
+    /// longer a school day in the calendar as it now stands) leave the record readable, with the reason.
+    /// </summary>
+    public static ExclusionMessage ToMessage(Exclusion exclusion, StatutoryDeadlines deadlines)
+    {
+        var message = ToMessageWithoutDeadlines(exclusion);
+        try
+        {
+            AddDeadlines(message, deadlines.For(exclusion.Facts));
+        }
+        catch (ArgumentException cannotCount)
+        {
+            message.DeadlinesUnavailable = cannotCount.Message;
+        }
+        return message;
+    }
+
+    public static ExclusionMessage ToMessage(Exclusion exclusion, DeadlineReport report)
+    {
+        var message = ToMessageWithoutDeadlines(exclusion);
+        AddDeadlines(message, report);
+        return message;
+    }
+
+    private static ExclusionMessage ToMessageWithoutDeadlines(Exclusion exclusion)
+    {
+        var message = new ExclusionMessage
+        {
+            Name = NamePrefix + exclusion.Id,
+            Pupil = "pupils/" + exclusion.PupilId,
+            SchoolUrn = exclusion.SchoolUrn,
+            Kind = (Inclusion.Referrals.V1.ExclusionKind)exclusion.Kind,
+            StartDate = exclusion.StartDate.ToProtoDate(),
+            Sessions = exclusion.Sessions,
+            Details = exclusion.Details ?? "",
+            ParentsMadeRepresentations = exclusion.ParentsMadeRepresentations,
+            PublicExamMissed = exclusion.PublicExamMissed?.ToProtoDate(),
+            BoardNotifiedOn = exclusion.BoardNotifiedOn.ToProtoDate(),
+            BoardDecision = (Inclusion.Referrals.V1.BoardDecision)(exclusion.BoardDecision ?? 0),
+            BoardDecisionNotified = exclusion.BoardDecisionNotified?.ToProtoDate(),
+            IrpApplied = exclusion.IrpApplied?.ToProtoDate(),
+            IrpDecision = (Inclusion.Referrals.V1.IrpDecision)(exclusion.IrpDecision ?? 0),
+            IrpDecisionNotified = exclusion.IrpDecisionNotified?.ToProtoDate(),
+            SessionsSuspendedThisYear = exclusion.IsSuspension ? exclusion.SessionsSuspendedThisYearBefore + exclusion.Sessions : 0,
+        };
+        message.ReasonCodes.AddRange(exclusion.ReasonCodes);
+        return message;
+    }
+
+    private static void AddDeadlines(ExclusionMessage message, DeadlineReport report)
+    {
+        message.Deadlines.AddRange(report.Deadlines.Select(d => new Inclusion.Referrals.V1.StatutoryDeadline
+        {
+            Kind = (Inclusion.Referrals.V1.DeadlineKind)d.Kind,
+            Due = d.Date.ToProtoDate(),
+            Holder = (Inclusion.Referrals.V1.DutyHolder)d.Holder,
+            Rule = d.Rule,
+            PreferredBefore = d.PreferredBefore?.ToProtoDate(),
+        }));
+        message.Deadlines.AddRange(report.Uncounted.Select(u => new Inclusion.Referrals.V1.StatutoryDeadline
+        {
+            Kind = (Inclusion.Referrals.V1.DeadlineKind)u.Kind,
+            Holder = (Inclusion.Referrals.V1.DutyHolder)u.Holder,
+            Rule = u.Rule,
+            NotCountedReason = u.Reason,
+        }));
+    }
+}

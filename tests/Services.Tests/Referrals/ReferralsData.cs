@@ -1,0 +1,53 @@
+using Google.Type;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Inclusion.Referrals.V1;
+using InclusionServices.ServiceDefaults;
+
+namespace InclusionServices.Tests.Referrals;
+
+/// <summary>Schools and pupils made through Referrals' public API, for tests that need them as a starting point.</summary>
+public static class ReferralsData
+{
+    public static readonly System.DateTime Today = System.DateTime.UtcNow;
+    /// <summary>The school year now: school years start on 1 August.</summary>
+    public static readonly int ThisSchoolYear = Today.Month >= 8 ? Today.Year : Today.Year - 1;
+
+    public static Date On(int year, int month, int day) => new() { Year = year, Month = month, Day = day };
+
+    public static Metadata Officer => Tokens.Header(InclusionRoles.Officer);
+    public static Metadata Manager => Tokens.Header(InclusionRoles.Manager);
+
+    /// <summary>A valid permanent UPN for serial 0-9999 under LA 801, its check letter worked out as DfE specifies.</summary>
+    public static string Upn(int serial, string prefix = "80120000")
+    {
+        var digits = $"{prefix}{serial:0000}";
+        var sum = Enumerable.Range(2, 12).Sum(position => position * (digits[position - 2] - '0'));
+        return "ABCDEFGHJKLMNPQRTUVWXYZ"[sum % 23] + digits;
+    }
+
+    /// <summary>Registers the school once (repeats return the first registration).</summary>
+    public static async Task RegisterSchoolAsync(GrpcChannel channel, string urn, Phase phase = Phase.Secondary) =>
+        await new Schools.SchoolsClient(channel).CreateSchoolAsync(new CreateSchoolRequest
+        {
+            School = new School { Urn = urn, DisplayName = $"School {urn}", Phase = phase, Postcode = "WV4 5AA" },
+            RequestId = new Guid($"00000000-0000-0000-0000-000000{urn}").ToString(),
+        }, Manager);
+
+    /// <summary>A pupil at the school, with names and contacts that tests can look for where they must never appear.</summary>
+    public static async Task<Pupil> NewPupilAsync(GrpcChannel channel, string schoolUrn, int serial, int yearGroup = 9,
+        SenStatus sen = SenStatus.NoSen, bool freeSchoolMeals = false, Sex sex = Sex.Male, string upnPrefix = "80120000")
+    {
+        var born = On(ThisSchoolYear - yearGroup - 5, 10, 9);
+        return await new Pupils.PupilsClient(channel).CreatePupilAsync(new CreatePupilRequest
+        {
+            Pupil = new Pupil
+            {
+                Upn = Upn(serial, upnPrefix), GivenName = "Morgan", FamilyName = "Privateperson", DateOfBirth = born, Sex = sex,
+                YearGroup = yearGroup, SchoolUrn = schoolUrn, SenStatus = sen, FreeSchoolMeals = freeSchoolMeals,
+                Postcode = "WV4 5ZZ", Address = "1 Private Road",
+                Carers = { new Carer { FullName = "Lee Privateperson", Telephones = { "07700 900789" }, Email = "lee.private@example.org" } },
+            },
+        }, Officer);
+    }
+}
