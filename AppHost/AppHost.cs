@@ -6,10 +6,11 @@ using InclusionServices.AppHost.Infrastructure;
 var builder = DistributedApplication.CreateBuilder(args);
 
 var infrastructure = SuiteInfrastructure.Add(builder);
+var tokens = TokenTrust.Resolve(builder.Configuration, infrastructure.DataRoot);
 
-builder.AddInclusionService<Projects.Referrals_Service>("referrals", "referralsdb", infrastructure);
-builder.AddInclusionService<Projects.Meetings_Service>("meetings", "meetingsdb", infrastructure);
-builder.AddInclusionService<Projects.Placements_Service>("placements", "placementsdb", infrastructure);
-builder.AddInclusionService<Projects.Reporting_Service>("reporting", "reportingdb", infrastructure);
+builder.AddInclusionService<Projects.Referrals_Service>("referrals", "referralsdb", infrastructure, tokens);
+builder.AddInclusionService<Projects.Meetings_Service>("meetings", "meetingsdb", infrastructure, tokens);
+builder.AddInclusionService<Projects.Placements_Service>("placements", "placementsdb", infrastructure, tokens);
+builder.AddInclusionService<Projects.Reporting_Service>("reporting", "reportingdb", infrastructure, tokens);
 
 builder.Build().Run();

@@ -1,5 +1,4 @@
 using InclusionServices.AppHost.Infrastructure;
-using Microsoft.Extensions.Configuration;
 
 namespace InclusionServices.AppHost;
 
@@ -11,7 +10,7 @@ internal static class InclusionServiceResources
     /// from the Kestrel section of its own appsettings.json, so ports are written down once.
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddInclusionService<TProject>(
-        this IDistributedApplicationBuilder builder, string name, string databaseName, SuiteInfrastructure infrastructure)
+        this IDistributedApplicationBuilder builder, string name, string databaseName, SuiteInfrastructure infrastructure, TokenTrust tokens)
         where TProject : IProjectMetadata, new()
     {
         var database = infrastructure.Database(databaseName);
@@ -26,16 +25,12 @@ internal static class InclusionServiceResources
             .WaitFor(infrastructure.DatabaseServer)
             .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "500");
 
-        var authentication = builder.Configuration.GetSection("Authentication");
-        return builder.AddProject<TProject>(name)
+        var service = builder.AddProject<TProject>(name)
             .WithReference(database)
             .WithReference(infrastructure.Broker)
             .WaitFor(infrastructure.BrokerServer)
-            .WaitForCompletion(migrations)
-            .WithEnvironment("Authentication__Authority", authentication["Authority"] ?? "")
-            .WithEnvironment("Authentication__SigningKey", authentication["SigningKey"] ?? "")
-            .WithEnvironment("Authentication__Issuer", authentication["Issuer"] ?? "")
-            .WithEnvironment("Authentication__Audience", authentication["Audience"] ?? "")
+            .WaitForCompletion(migrations);
+        return tokens.ApplyTo(service)
             // Services otherwise wait ~10 s at shutdown for an OTLP export to a dashboard that has gone.
             .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "500")
             .WithHttpHealthCheck("/health", endpointName: "http");

@@ -2,14 +2,15 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Inclusion.Events.V1;
 using InclusionServices.ServiceDefaults;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace InclusionServices.EventBus;
 
-/// <summary>Serves a service's published events again, from a sequence number onwards: its outbox is its event log.</summary>
-[Authorize(Roles = $"{InclusionRoles.Service},{InclusionRoles.Manager},{InclusionRoles.Analyst}")]
-public sealed class EventHistoryApi<TDatabase>(TDatabase database) : EventHistory.EventHistoryBase
+/// <summary>
+/// Serves a service's published events again, from a sequence number onwards: its outbox is its event log. Only
+/// reporting jobs (service) and managers replay; analysts see aggregates, never per-pupil attributes.
+/// </summary>
+public sealed class EventHistoryApi<TDatabase>(TDatabase database, AuditTrail audit) : EventHistory.EventHistoryBase
     where TDatabase : ServiceDatabase
 {
     private const int ReadBatch = 500;
@@ -18,6 +19,9 @@ public sealed class EventHistoryApi<TDatabase>(TDatabase database) : EventHistor
         ServerCallContext context)
     {
         new RequestValidation().Check(request.AfterSequence >= 0, "after_sequence", "must not be negative").ThrowIfInvalid();
+        // Events carry per-pupil report attributes: who streamed them is written down before the first is sent.
+        audit.Note(AuditActions.Replayed, null, $"events after {request.AfterSequence}");
+        await database.SaveChangesAsync(context.CancellationToken);
         var after = request.AfterSequence;
         while (true)
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
 using Inclusion.Events.V1;
+using InclusionServices.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 
 namespace InclusionServices.EventBus;
@@ -101,6 +102,8 @@ public abstract class ServiceDatabase(DbContextOptions options) : DbContext(opti
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        modelBuilder.AddIdempotentRequests();
+        AuditTrail.AddAuditEntries(modelBuilder);
         modelBuilder.Entity<OutboxEvent>(outbox =>
         {
             outbox.ToTable("outbox_events");

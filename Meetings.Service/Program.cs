@@ -14,10 +14,12 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddSchoolCalendar();
 builder.AddServiceDatabase<MeetingsDatabase>(MeetingsDatabase.ConnectionName);
+builder.Services.AddAuditTrail<MeetingsDatabase>();
 builder.AddEventBus<MeetingsDatabase>(bus => bus.AddConsumer<SchoolCalendarChangedConsumer<MeetingsDatabase>>());
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapGrpcService<EventHistoryApi<MeetingsDatabase>>();
-app.MapGrpcService<PanelSittingsApi>();
+app.MapInclusionGrpcService<EventHistoryApi<MeetingsDatabase>>();
+app.MapInclusionGrpcService<AuditTrailApi<MeetingsDatabase>>();
+app.MapInclusionGrpcService<PanelSittingsApi>();
 await app.RunAsync();

@@ -14,10 +14,12 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddSchoolCalendar();
 builder.AddServiceDatabase<PlacementsDatabase>(PlacementsDatabase.ConnectionName);
+builder.Services.AddAuditTrail<PlacementsDatabase>();
 builder.AddEventBus<PlacementsDatabase>(bus => bus.AddConsumer<SchoolCalendarChangedConsumer<PlacementsDatabase>>());
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapGrpcService<EventHistoryApi<PlacementsDatabase>>();
-app.MapGrpcService<ProvidersApi>();
+app.MapInclusionGrpcService<EventHistoryApi<PlacementsDatabase>>();
+app.MapInclusionGrpcService<AuditTrailApi<PlacementsDatabase>>();
+app.MapInclusionGrpcService<ProvidersApi>();
 await app.RunAsync();

@@ -13,6 +13,7 @@ if (Storage.IsMigrationStep(args))
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<ReportingDatabase>(ReportingDatabase.ConnectionName);
+builder.Services.AddAuditTrail<ReportingDatabase>();
 builder.AddEventBus<ReportingDatabase>(bus =>
 {
     bus.AddConsumer<SchoolRegisterProjection>();
@@ -21,6 +22,7 @@ builder.AddEventBus<ReportingDatabase>(bus =>
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapGrpcService<EventHistoryApi<ReportingDatabase>>();
-app.MapGrpcService<ExclusionPreventionReportsApi>();
+app.MapInclusionGrpcService<EventHistoryApi<ReportingDatabase>>();
+app.MapInclusionGrpcService<AuditTrailApi<ReportingDatabase>>();
+app.MapInclusionGrpcService<ExclusionPreventionReportsApi>();
 await app.RunAsync();

@@ -65,6 +65,19 @@ public sealed partial class GrpcErrorInterceptor(ILogger<GrpcErrorInterceptor> l
         }
     }
 
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(requestStream, context);
+        }
+        catch (Exception exception) when (exception is not RpcException)
+        {
+            throw Translate(exception, context);
+        }
+    }
+
     private RpcException Translate(Exception exception, ServerCallContext context)
     {
         switch (exception)
@@ -85,6 +98,10 @@ public sealed partial class GrpcErrorInterceptor(ILogger<GrpcErrorInterceptor> l
                 return new RpcException(new Grpc.Core.Status(StatusCode.FailedPrecondition, refused.Message));
             case ConcurrentChangeException conflict:
                 return new RpcException(new Grpc.Core.Status(StatusCode.Aborted, conflict.Message));
+            case DbUpdateException { InnerException: Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation } unique }
+                when unique.ConstraintName == "pk_" + IdempotentCreates.TableName:
+                return new RpcException(new Grpc.Core.Status(StatusCode.Aborted,
+                    "Another request with the same request_id is being handled; retry to receive its result."));
             case DbUpdateConcurrencyException:
                 return new RpcException(new Grpc.Core.Status(StatusCode.Aborted,
                     "The record was changed by someone else; read it again and retry."));

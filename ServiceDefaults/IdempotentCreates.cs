@@ -2,22 +2,61 @@ using Microsoft.EntityFrameworkCore;
 
 namespace InclusionServices.ServiceDefaults;
 
-/// <summary>A record made by a create RPC that carried a client request_id (AIP-155).</summary>
-public interface ICreatedOnRequest
+/// <summary>
+/// A create made with a client request_id (AIP-155), remembered for the caller who sent it and the kind of record,
+/// in the same transaction as the record: a repeat by the same caller returns that record; another caller's use of
+/// the same request_id is a new request of theirs and can never reach the first caller's record.
+/// </summary>
+public sealed class IdempotentRequest
 {
-    Guid? CreateRequestId { get; }
+    public string Caller { get; set; } = "";
+    public string ResourceType { get; set; } = "";
+    public Guid RequestId { get; set; }
+    /// <summary>The record made: its id (or URN) within <see cref="ResourceType"/>.</summary>
+    public string ResourceId { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
 }
 
-/// <summary>Repeated creates with the same request_id return the first result instead of making a second record.</summary>
 public static class IdempotentCreates
 {
+    public const string TableName = "idempotent_requests";
+
     /// <summary>The request_id as a UUID, or null when none was sent (check it first with OptionalRequestId).</summary>
     public static Guid? RequestIdOf(string? requestId) => Guid.TryParse(requestId, out var id) ? id : null;
 
-    /// <summary>The record an earlier create with this request_id made, if any.</summary>
-    public static async Task<T?> EarlierCreateAsync<T>(this IQueryable<T> records, Guid? requestId, CancellationToken cancellationToken)
-        where T : class, ICreatedOnRequest =>
+    /// <summary>The id of the record this caller's earlier create of this kind with this request_id made, if any.</summary>
+    public static async Task<string?> EarlierCreateAsync(this DbContext database, string resourceType, Guid? requestId, string caller,
+        CancellationToken cancellationToken) =>
         requestId is null
             ? null
-            : await records.AsNoTracking().SingleOrDefaultAsync(r => r.CreateRequestId == requestId, cancellationToken);
+            : await database.Set<IdempotentRequest>().AsNoTracking()
+                .Where(r => r.Caller == caller && r.ResourceType == resourceType && r.RequestId == requestId)
+                .Select(r => r.ResourceId)
+                .SingleOrDefaultAsync(cancellationToken);
+
+    /// <summary>Remembers a create, to be saved with the record it made.</summary>
+    public static void RememberCreate(this DbContext database, string resourceType, Guid? requestId, string caller, string resourceId,
+        DateTimeOffset now)
+    {
+        if (requestId is { } id)
+        {
+            database.Set<IdempotentRequest>().Add(new IdempotentRequest
+            {
+                Caller = caller, ResourceType = resourceType, RequestId = id, ResourceId = resourceId, CreatedAt = now,
+            });
+        }
+    }
+
+    public static ModelBuilder AddIdempotentRequests(this ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<IdempotentRequest>(request =>
+        {
+            request.ToTable(TableName);
+            request.HasKey(r => new { r.Caller, r.ResourceType, r.RequestId });
+            request.Property(r => r.Caller).HasMaxLength(200);
+            request.Property(r => r.ResourceType).HasMaxLength(50);
+            request.Property(r => r.ResourceId).HasMaxLength(100);
+        });
+        return modelBuilder;
+    }
 }

@@ -7,6 +7,9 @@ namespace Microsoft.Extensions.Hosting;
 /// <summary>What every service of the suite starts with: telemetry, health, discovery, resilience, gRPC and tokens.</summary>
 public static class ServiceDefaultsExtensions
 {
+    public const int MaxReceiveMessageSize = 1024 * 1024;
+    public const int MaxSendMessageSize = 16 * 1024 * 1024;
+
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         builder.AddInclusionTelemetry();
@@ -23,9 +26,13 @@ public static class ServiceDefaultsExtensions
 
         builder.Services.AddGrpc(options =>
         {
+            // Outermost first: errors from every later step become the suite's status codes.
             options.Interceptors.Add<GrpcErrorInterceptor>();
-            // Pupil records are small; a larger message is a mistake or an attack.
-            options.MaxReceiveMessageSize = 4 * 1024 * 1024;
+            options.Interceptors.Add<MessageLimitsInterceptor>();
+            // Every field is bounded (MessageLimits), so a request over 1 MiB is a mistake or an attack:
+            // ResourceExhausted. Responses are pages of at most 100 bounded records.
+            options.MaxReceiveMessageSize = MaxReceiveMessageSize;
+            options.MaxSendMessageSize = MaxSendMessageSize;
         });
         builder.Services.AddGrpcReflection();
         return builder;

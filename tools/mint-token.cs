@@ -1,6 +1,7 @@
 #:property PublishAot=false
-// Mints a bearer token for a local run of the suite, signed with the development key in
-// AppHost/appsettings.json. Never valid against a council deployment, which trusts only its identity provider.
+// Mints a bearer token for a local run of the suite, signed with the key the app host made for this machine
+// (.local/run/signing-key, beside the local data; never committed). Never valid against a council deployment,
+// which trusts only its identity provider, nor before ./run.sh has made the key.
 //
 //   dotnet run tools/mint-token.cs -- officer
 //   dotnet run tools/mint-token.cs -- school 123456
@@ -28,6 +29,12 @@ if (directory is null)
     return 2;
 }
 var settings = JsonNode.Parse(File.ReadAllText(Path.Combine(directory.FullName, "AppHost", "appsettings.json")))!["Authentication"]!;
+var keyFile = Path.Combine(directory.FullName, ".local", "run", "signing-key");
+if (!File.Exists(keyFile))
+{
+    Console.Error.WriteLine($"No local signing key at {keyFile}: start the suite once with ./run.sh, which makes it.");
+    return 2;
+}
 
 static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
@@ -48,7 +55,7 @@ if (args.Length == 2)
 }
 var header = Base64Url(Encoding.UTF8.GetBytes("""{"alg":"HS256","typ":"JWT"}"""));
 var payload = Base64Url(JsonSerializer.SerializeToUtf8Bytes(claims));
-var key = Encoding.UTF8.GetBytes(settings["SigningKey"]!.GetValue<string>());
+var key = Encoding.UTF8.GetBytes(File.ReadAllText(keyFile).Trim());
 var signature = Base64Url(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{header}.{payload}")));
 Console.WriteLine($"{header}.{payload}.{signature}");
 return 0;

@@ -28,7 +28,7 @@ internal static class LocalRabbitMq
         var password = Secrets.ReadOrCreatePassword(Path.Combine(root, "password"));
 
         var config = Path.Combine(root, "rabbitmq.conf");
-        File.WriteAllText(config, $"""
+        Secrets.WriteOwnerOnly(config, $"""
             listeners.tcp.default = 127.0.0.1:{amqpPort}
             management.tcp.ip = 127.0.0.1
             management.tcp.port = {managementPort}

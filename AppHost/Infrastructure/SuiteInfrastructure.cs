@@ -8,16 +8,21 @@ public sealed class SuiteInfrastructure
     private readonly Func<string, IResourceBuilder<IResourceWithConnectionString>> _database;
 
     private SuiteInfrastructure(
+        string dataRoot,
         IResourceBuilder<IResource> databaseServer,
         IResourceBuilder<IResource> brokerServer,
         IResourceBuilder<IResourceWithConnectionString> broker,
         Func<string, IResourceBuilder<IResourceWithConnectionString>> database)
     {
+        DataRoot = dataRoot;
         DatabaseServer = databaseServer;
         BrokerServer = brokerServer;
         Broker = broker;
         _database = database;
     }
+
+    /// <summary>Where a local run keeps its data and secrets.</summary>
+    public string DataRoot { get; }
 
     /// <summary>What a service waits for before it may touch its database.</summary>
     public IResourceBuilder<IResource> DatabaseServer { get; }
@@ -31,37 +36,37 @@ public sealed class SuiteInfrastructure
     {
         var settings = builder.Configuration.GetSection("Infrastructure").Get<InfrastructureSettings>()
             ?? new InfrastructureSettings();
+        var dataRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, settings.DataDirectory));
         return settings.ResolveMode() switch
         {
-            InfrastructureMode.Local => AddLocal(builder, settings),
-            InfrastructureMode.Containers => AddContainers(builder),
-            _ => AddExternal(builder),
+            InfrastructureMode.Local => AddLocal(builder, settings, dataRoot),
+            InfrastructureMode.Containers => AddContainers(builder, dataRoot),
+            _ => AddExternal(builder, dataRoot),
         };
     }
 
-    private static SuiteInfrastructure AddLocal(IDistributedApplicationBuilder builder, InfrastructureSettings settings)
+    private static SuiteInfrastructure AddLocal(IDistributedApplicationBuilder builder, InfrastructureSettings settings, string dataRoot)
     {
-        var dataRoot = Path.Combine(builder.AppHostDirectory, settings.DataDirectory);
         var postgres = builder.AddLocalPostgres("postgres", dataRoot, settings.PostgresPort);
         var rabbit = builder.AddLocalRabbitMq("rabbitmq-server", dataRoot, settings.RabbitMqPort, settings.RabbitMqManagementPort);
         var broker = builder.AddConnection(EventBusConnectionName, rabbit.ConnectionString, rabbit.Resource.Resource, "RabbitMQAccount");
-        return new SuiteInfrastructure(ToResource(postgres.Resource), ToResource(rabbit.Resource), ToConnection(broker),
+        return new SuiteInfrastructure(dataRoot, ToResource(postgres.Resource), ToResource(rabbit.Resource), ToConnection(broker),
             name => ToConnection(builder.AddConnection(name, $"{postgres.ConnectionString};Database={name}",
                 postgres.Resource.Resource, "PostgresDatabase")));
     }
 
-    private static SuiteInfrastructure AddContainers(IDistributedApplicationBuilder builder)
+    private static SuiteInfrastructure AddContainers(IDistributedApplicationBuilder builder, string dataRoot)
     {
         var postgres = builder.AddPostgres("postgres").WithDataVolume();
         var rabbit = builder.AddRabbitMQ(EventBusConnectionName).WithManagementPlugin().WithDataVolume();
-        return new SuiteInfrastructure(ToResource(postgres), ToResource(rabbit), ToConnection(rabbit),
+        return new SuiteInfrastructure(dataRoot, ToResource(postgres), ToResource(rabbit), ToConnection(rabbit),
             name => ToConnection(postgres.AddDatabase(name)));
     }
 
-    private static SuiteInfrastructure AddExternal(IDistributedApplicationBuilder builder)
+    private static SuiteInfrastructure AddExternal(IDistributedApplicationBuilder builder, string dataRoot)
     {
         var broker = builder.AddConnectionString(EventBusConnectionName);
-        return new SuiteInfrastructure(ToResource(broker), ToResource(broker), ToConnection(broker),
+        return new SuiteInfrastructure(dataRoot, ToResource(broker), ToResource(broker), ToConnection(broker),
             name => ToConnection(builder.AddConnectionString(name)));
     }
 

@@ -11,7 +11,7 @@ public enum PanelPhase
 /// One sitting of the Inclusion Support and Alternative Provision (ISAP) panel. A case submitted on or before the
 /// cut-off date goes to this sitting; a later one goes to the next.
 /// </summary>
-public sealed class PanelSitting : ICreatedOnRequest
+public sealed class PanelSitting
 {
     private PanelSitting() { }
 
@@ -19,9 +19,8 @@ public sealed class PanelSitting : ICreatedOnRequest
     public PanelPhase Phase { get; private set; }
     public DateOnly CutOffDate { get; private set; }
     public DateOnly MeetingDate { get; private set; }
-    public Guid? CreateRequestId { get; private set; }
 
-    public static PanelSitting Schedule(PanelPhase phase, DateOnly cutOffDate, DateOnly meetingDate, Guid? requestId)
+    public static PanelSitting Schedule(PanelPhase phase, DateOnly cutOffDate, DateOnly meetingDate)
     {
         if (!IsOrderedCorrectly(cutOffDate, meetingDate))
         {
@@ -33,7 +32,6 @@ public sealed class PanelSitting : ICreatedOnRequest
             Phase = phase,
             CutOffDate = cutOffDate,
             MeetingDate = meetingDate,
-            CreateRequestId = requestId,
         };
     }
 

@@ -3,7 +3,6 @@ using Inclusion.Events.V1;
 using Inclusion.Meetings.V1;
 using InclusionServices.Meetings.Storage;
 using InclusionServices.ServiceDefaults;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using PanelSitting = InclusionServices.Meetings.PanelSittings.PanelSitting;
 using PanelSittingMessage = Inclusion.Meetings.V1.PanelSitting;
@@ -15,7 +14,6 @@ public sealed class PanelSittingsApi(MeetingsDatabase database, TimeProvider tim
 {
     private const string NamePrefix = "panelSittings/";
 
-    [Authorize(Roles = InclusionRoles.Manager)]
     public override async Task<PanelSittingMessage> CreatePanelSitting(CreatePanelSittingRequest request, ServerCallContext context)
     {
         var given = request.PanelSitting ?? new PanelSittingMessage();
@@ -30,9 +28,11 @@ public sealed class PanelSittingsApi(MeetingsDatabase database, TimeProvider tim
         validation.ThrowIfInvalid();
 
         var requestId = IdempotentCreates.RequestIdOf(request.RequestId);
-        if (await database.PanelSittings.EarlierCreateAsync(requestId, context.CancellationToken) is { } earlier)
+        var caller = InclusionClaims.CallerOf(context.GetHttpContext().User);
+        if (await database.EarlierCreateAsync("panelSittings", requestId, caller, context.CancellationToken) is { } earlier)
         {
-            return ToMessage(earlier);
+            var earlierId = Guid.Parse(earlier);
+            return ToMessage(await database.PanelSittings.AsNoTracking().SingleAsync(s => s.Id == earlierId, context.CancellationToken));
         }
         var phase = (PanelPhase)given.Phase;
         if (await database.PanelSittings.AnyAsync(s => s.Phase == phase && s.MeetingDate == meeting, context.CancellationToken))
@@ -41,8 +41,9 @@ public sealed class PanelSittingsApi(MeetingsDatabase database, TimeProvider tim
                 $"The {phase.ToString().ToLowerInvariant()} panel already sits on {meeting:yyyy-MM-dd}."));
         }
 
-        var sitting = PanelSitting.Schedule(phase, cutOff!.Value, meeting!.Value, requestId);
+        var sitting = PanelSitting.Schedule(phase, cutOff!.Value, meeting!.Value);
         database.PanelSittings.Add(sitting);
+        database.RememberCreate("panelSittings", requestId, caller, sitting.Id.ToString(), time.GetUtcNow());
         database.RecordEvent(new PanelSittingScheduled
         {
             PanelSitting = NamePrefix + sitting.Id,
@@ -54,7 +55,6 @@ public sealed class PanelSittingsApi(MeetingsDatabase database, TimeProvider tim
         return ToMessage(sitting);
     }
 
-    [Authorize(Roles = $"{InclusionRoles.Officer},{InclusionRoles.Manager},{InclusionRoles.School},{InclusionRoles.Service}")]
     public override async Task<ListPanelSittingsResponse> ListPanelSittings(ListPanelSittingsRequest request, ServerCallContext context)
     {
         var page = PageRequest.From(request.PageSize, request.PageToken);

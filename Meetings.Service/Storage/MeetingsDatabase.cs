@@ -28,7 +28,6 @@ public sealed class MeetingsDatabase(DbContextOptions<MeetingsDatabase> options)
             sitting.Property(s => s.Phase).HasConversion<string>().HasMaxLength(16);
             // The panel sits once a day per phase.
             sitting.HasIndex(s => new { s.Phase, s.MeetingDate }).IsUnique();
-            sitting.HasIndex(s => s.CreateRequestId).IsUnique();
         });
     }
 }

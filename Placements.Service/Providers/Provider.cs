@@ -8,7 +8,7 @@ public enum ProviderRegistration
 }
 
 /// <summary>An alternative provision provider with a number of places.</summary>
-public sealed class Provider : ICreatedOnRequest
+public sealed class Provider
 {
     public const int MaxNameLength = 200;
     /// <summary>
@@ -24,7 +24,6 @@ public sealed class Provider : ICreatedOnRequest
     public string Name { get; private set; } = "";
     public ProviderRegistration Registration { get; private set; }
     public int Capacity { get; private set; }
-    public Guid? CreateRequestId { get; private set; }
 
     public static string? CapacityProblem(ProviderRegistration registration, int capacity) => capacity switch
     {
@@ -35,7 +34,7 @@ public sealed class Provider : ICreatedOnRequest
         _ => null,
     };
 
-    public static Provider Add(string name, ProviderRegistration registration, int capacity, Guid? requestId)
+    public static Provider Add(string name, ProviderRegistration registration, int capacity)
     {
         if (CapacityProblem(registration, capacity) is { } problem)
         {
@@ -47,7 +46,6 @@ public sealed class Provider : ICreatedOnRequest
             Name = name.Trim(),
             Registration = registration,
             Capacity = capacity,
-            CreateRequestId = requestId,
         };
     }
 }

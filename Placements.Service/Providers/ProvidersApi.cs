@@ -3,7 +3,6 @@ using Inclusion.Events.V1;
 using Inclusion.Placements.V1;
 using InclusionServices.Placements.Storage;
 using InclusionServices.ServiceDefaults;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Provider = InclusionServices.Placements.Providers.Provider;
 using ProviderMessage = Inclusion.Placements.V1.Provider;
@@ -16,7 +15,6 @@ public sealed class ProvidersApi(PlacementsDatabase database, TimeProvider time)
 {
     private const string NamePrefix = "providers/";
 
-    [Authorize(Roles = InclusionRoles.Manager)]
     public override async Task<ProviderMessage> CreateProvider(CreateProviderRequest request, ServerCallContext context)
     {
         var given = request.Provider ?? new ProviderMessage();
@@ -32,12 +30,15 @@ public sealed class ProvidersApi(PlacementsDatabase database, TimeProvider time)
             .ThrowIfInvalid();
 
         var requestId = IdempotentCreates.RequestIdOf(request.RequestId);
-        if (await database.Providers.EarlierCreateAsync(requestId, context.CancellationToken) is { } earlier)
+        var caller = InclusionClaims.CallerOf(context.GetHttpContext().User);
+        if (await database.EarlierCreateAsync("providers", requestId, caller, context.CancellationToken) is { } earlier)
         {
-            return ToMessage(earlier);
+            var earlierId = Guid.Parse(earlier);
+            return ToMessage(await database.Providers.AsNoTracking().SingleAsync(p => p.Id == earlierId, context.CancellationToken));
         }
-        var provider = Provider.Add(given.DisplayName, registration, given.Capacity, requestId);
+        var provider = Provider.Add(given.DisplayName, registration, given.Capacity);
         database.Providers.Add(provider);
+        database.RememberCreate("providers", requestId, caller, provider.Id.ToString(), time.GetUtcNow());
         database.RecordEvent(new ProviderAdded
         {
             Provider = NamePrefix + provider.Id,
@@ -48,7 +49,6 @@ public sealed class ProvidersApi(PlacementsDatabase database, TimeProvider time)
         return ToMessage(provider);
     }
 
-    [Authorize(Roles = $"{InclusionRoles.Officer},{InclusionRoles.Manager},{InclusionRoles.Service}")]
     public override async Task<ProviderMessage> GetProvider(GetProviderRequest request, ServerCallContext context)
     {
         var validation = new RequestValidation();

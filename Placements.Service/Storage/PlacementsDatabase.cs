@@ -27,7 +27,6 @@ public sealed class PlacementsDatabase(DbContextOptions<PlacementsDatabase> opti
             provider.HasKey(p => p.Id);
             provider.Property(p => p.Name).HasMaxLength(Provider.MaxNameLength);
             provider.Property(p => p.Registration).HasConversion<string>().HasMaxLength(32);
-            provider.HasIndex(p => p.CreateRequestId).IsUnique();
         });
     }
 }

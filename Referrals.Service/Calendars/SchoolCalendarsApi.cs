@@ -5,7 +5,6 @@ using InclusionServices.Referrals.Schools;
 using InclusionServices.Referrals.Storage;
 using InclusionServices.SchoolCalendar;
 using InclusionServices.ServiceDefaults;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using CalendarTerm = InclusionServices.SchoolCalendar.Term;
 using SchoolYearCalendar = Inclusion.Referrals.V1.SchoolYearCalendar;
@@ -20,7 +19,6 @@ namespace InclusionServices.Referrals.Calendars;
 public sealed class SchoolCalendarsApi(ReferralsDatabase database, SchoolCalendarSource calendars, TimeProvider time)
     : SchoolCalendars.SchoolCalendarsBase
 {
-    [Authorize(Roles = $"{InclusionRoles.Officer},{InclusionRoles.Manager},{InclusionRoles.Service},{InclusionRoles.School}")]
     public override async Task<SchoolYearCalendar> GetSchoolYearCalendar(GetSchoolYearCalendarRequest request, ServerCallContext context)
     {
         var validation = new RequestValidation();
@@ -35,7 +33,6 @@ public sealed class SchoolCalendarsApi(ReferralsDatabase database, SchoolCalenda
         return await DescribeAsync(request.SchoolYearStart, request.SchoolUrn, context.CancellationToken);
     }
 
-    [Authorize(Roles = InclusionRoles.Manager)]
     public override async Task<SchoolYearCalendar> SetTermDates(SetTermDatesRequest request, ServerCallContext context)
     {
         var validation = new RequestValidation();
@@ -71,7 +68,6 @@ public sealed class SchoolCalendarsApi(ReferralsDatabase database, SchoolCalenda
         return await DescribeAsync(request.SchoolYearStart, request.SchoolUrn, context.CancellationToken);
     }
 
-    [Authorize(Roles = InclusionRoles.Manager)]
     public override async Task<SchoolYearCalendar> AddInsetDay(AddInsetDayRequest request, ServerCallContext context)
     {
         var validation = new RequestValidation();

@@ -4,7 +4,7 @@ using InclusionServices.ServiceDefaults;
 namespace InclusionServices.Referrals.Exclusions;
 
 /// <summary>A suspension or permanent exclusion notified by a school, and the reviews that follow it.</summary>
-public sealed class Exclusion : ICreatedOnRequest
+public sealed class Exclusion
 {
     public const int MaxDetailsLength = 4000;
 
@@ -38,7 +38,6 @@ public sealed class Exclusion : ICreatedOnRequest
     /// watcher read only the exclusions that can still owe a meeting.
     /// </summary>
     public bool OwesBoardMeeting { get; private set; }
-    public Guid? CreateRequestId { get; private set; }
     public DateTimeOffset RecordedAt { get; private set; }
     public uint Version { get; private set; }
 
@@ -54,7 +53,7 @@ public sealed class Exclusion : ICreatedOnRequest
     /// it. Refuses a start that is not a school day of the school and a suspension that would pass the yearly cap.
     /// </summary>
     public static (Exclusion Exclusion, DeadlineReport Deadlines) Record(NewExclusion notice, string schoolUrn,
-        IReadOnlyList<EarlierSuspension> earlierThisYear, StatutoryDeadlines deadlines, Guid? requestId, DateTimeOffset now)
+        IReadOnlyList<EarlierSuspension> earlierThisYear, StatutoryDeadlines deadlines, DateTimeOffset now)
     {
         var days = deadlines.Calendar.For(schoolUrn);
         if (!days.IsSchoolDay(notice.StartDate))
@@ -81,7 +80,6 @@ public sealed class Exclusion : ICreatedOnRequest
             SessionsSuspendedThisYearBefore = before.Sum(e => e.Sessions),
             RunStartedOn = run?.FirstDay,
             RunSessionsBefore = run?.SessionsBefore ?? 0,
-            CreateRequestId = requestId,
             RecordedAt = now.ToStoredPrecision(),
         };
         var report = deadlines.For(exclusion.Facts);

@@ -8,7 +8,6 @@ using InclusionServices.Referrals.ReferralCases;
 using InclusionServices.Referrals.Schools;
 using InclusionServices.Referrals.Storage;
 using InclusionServices.ServiceDefaults;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Exclusion = InclusionServices.Referrals.Exclusions.Exclusion;
 using EarlierSuspension = InclusionServices.SchoolCalendar.EarlierSuspension;
@@ -21,20 +20,18 @@ namespace InclusionServices.Referrals.Exclusions;
 
 /// <summary>gRPC surface of exclusion notifications: reads requests, finds records, hands decisions to <see cref="Exclusion"/>.</summary>
 public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSource calendars, ExclusionRequests requests,
-    RecordAccessAudit audit, TimeProvider time)
+    AuditTrail audit, TimeProvider time)
     : Inclusion.Referrals.V1.Exclusions.ExclusionsBase
 {
-    private const string SchoolOrTeam = $"{InclusionRoles.School},{InclusionRoles.Officer},{InclusionRoles.Manager}";
-    private const string Team = $"{InclusionRoles.Officer},{InclusionRoles.Manager}";
 
-    [Authorize(Roles = SchoolOrTeam)]
     public override async Task<ExclusionMessage> RecordExclusion(RecordExclusionRequest request, ServerCallContext context)
     {
         var notice = requests.ReadNew(request);
         var requestId = IdempotentCreates.RequestIdOf(request.RequestId);
-        if (await database.Exclusions.EarlierCreateAsync(requestId, context.CancellationToken) is { } earlier)
+        var caller = InclusionClaims.CallerOf(context.GetHttpContext().User);
+        if (await database.EarlierCreateAsync("exclusions", requestId, caller, context.CancellationToken) is { } earlier)
         {
-            return await ToMessageAsync(earlier, context.CancellationToken);
+            return await ToMessageAsync(await FindAsync(NamePrefix + earlier, context, tracked: false), context.CancellationToken);
         }
         var pupil = await database.Pupils.AsNoTracking().SingleOrDefaultAsync(p => p.Id == notice.PupilId, context.CancellationToken);
         if (pupil is null || !InclusionClaims.MaySee(context.GetHttpContext().User, pupil.SchoolUrn))
@@ -53,10 +50,11 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
             .Select(e => new EarlierSuspension(e.StartDate, e.Sessions, e.SchoolUrn, e.Kind))
             .ToListAsync(context.CancellationToken);
         var deadlines = await calendars.DeadlinesAsync(database, context.CancellationToken);
-        var (exclusion, report) = Exclusion.Record(notice, pupil.SchoolUrn, earlierThisYear, deadlines, requestId, time.GetUtcNow());
+        var (exclusion, report) = Exclusion.Record(notice, pupil.SchoolUrn, earlierThisYear, deadlines, time.GetUtcNow());
 
         database.Exclusions.Add(exclusion);
-        audit.Note(context.GetHttpContext().User, RecordAction.Changed, exclusion.PupilId, NamePrefix + exclusion.Id);
+        database.RememberCreate("exclusions", requestId, caller, exclusion.Id.ToString(), time.GetUtcNow());
+        audit.Note(AuditActions.Changed, exclusion.PupilId, NamePrefix + exclusion.Id);
         await RecordEventAsync(exclusion, exclusion.IsSuspension ? ExclusionStep.SuspensionRecorded : ExclusionStep.PermanentExclusionRecorded,
             "", context.CancellationToken);
         await database.SaveChangesAsync(context.CancellationToken);
@@ -64,15 +62,13 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
         return ToMessage(exclusion, report);
     }
 
-    [Authorize(Roles = $"{SchoolOrTeam},{InclusionRoles.Service}")]
     public override async Task<ExclusionMessage> GetExclusion(GetExclusionRequest request, ServerCallContext context)
     {
         var exclusion = await FindAsync(request.Name, context, tracked: false);
-        await audit.NoteReadsAsync(context.GetHttpContext().User, [(exclusion.PupilId, NamePrefix + exclusion.Id)], context.CancellationToken);
+        await audit.NoteReadsAsync([(exclusion.PupilId, NamePrefix + exclusion.Id)], context.CancellationToken);
         return await ToMessageAsync(exclusion, context.CancellationToken);
     }
 
-    [Authorize(Roles = SchoolOrTeam)]
     public override async Task<ListExclusionsResponse> ListExclusions(ListExclusionsRequest request, ServerCallContext context)
     {
         var page = PageRequest.From(request.PageSize, request.PageToken);
@@ -99,7 +95,7 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
         }
         var fetched = await query.OrderByDescending(e => e.Id).Take(page.FetchSize).ToListAsync(context.CancellationToken);
         var (items, next) = page.Cut(fetched, e => e.Id.ToString());
-        await audit.NoteReadsAsync(context.GetHttpContext().User, items.Select(e => (e.PupilId, NamePrefix + e.Id)), context.CancellationToken);
+        await audit.NoteReadsAsync(items.Select(e => (e.PupilId, NamePrefix + e.Id)), context.CancellationToken);
         // One read of the calendar overrides serves every exclusion on the page.
         var deadlines = await calendars.DeadlinesAsync(database, context.CancellationToken);
         var response = new ListExclusionsResponse { NextPageToken = next };
@@ -107,7 +103,6 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
         return response;
     }
 
-    [Authorize(Roles = SchoolOrTeam)]
     public override async Task<ExclusionMessage> RecordBoardDecision(RecordBoardDecisionRequest request, ServerCallContext context)
     {
         var (decision, notified) = requests.ReadBoardDecision(request);
@@ -115,14 +110,12 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
             e => e.RecordBoardDecision(decision, notified));
     }
 
-    [Authorize(Roles = Team)]
     public override async Task<ExclusionMessage> RecordIrpApplication(RecordIrpApplicationRequest request, ServerCallContext context)
     {
         var applied = requests.ReadIrpApplication(request);
         return await StepAsync(request.Name, context, ExclusionStep.IrpRequested, "", e => e.RecordIrpApplication(applied));
     }
 
-    [Authorize(Roles = Team)]
     public override async Task<ExclusionMessage> RecordIrpDecision(RecordIrpDecisionRequest request, ServerCallContext context)
     {
         var (decision, notified) = requests.ReadIrpDecision(request);
@@ -134,7 +127,7 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
     {
         var exclusion = await FindAsync(name, context);
         apply(exclusion);
-        audit.Note(context.GetHttpContext().User, RecordAction.Changed, exclusion.PupilId, name);
+        audit.Note(AuditActions.Changed, exclusion.PupilId, name);
         await RecordEventAsync(exclusion, step, decision, context.CancellationToken);
         await database.SaveChangesAsync(context.CancellationToken);
         return await ToMessageAsync(exclusion, context.CancellationToken);

@@ -52,7 +52,7 @@ public sealed class SchoolSpell
 }
 
 /// <summary>A child known to the service: one record across referrals, exclusions and schools.</summary>
-public sealed class Pupil : ICreatedOnRequest
+public sealed class Pupil
 {
     public const int MaxNameLength = 100;
     private readonly List<SchoolSpell> _schoolHistory = [];
@@ -82,7 +82,6 @@ public sealed class Pupil : ICreatedOnRequest
         private set => _profileJson = JsonSerializer.Serialize(value);
     }
     public IReadOnlyList<SchoolSpell> SchoolHistory => _schoolHistory;
-    public Guid? CreateRequestId { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public uint Version { get; private set; }
 
@@ -94,7 +93,7 @@ public sealed class Pupil : ICreatedOnRequest
 
     public static Pupil Record(string upn, string givenName, string familyName, DateOnly dateOfBirth, PupilSex sex, int yearGroup,
         string schoolUrn, SenStatus senStatus, bool freeSchoolMeals, bool lookedAfter, bool childInNeed, bool childProtection,
-        PupilProfile profile, Guid? requestId, DateTimeOffset now)
+        PupilProfile profile, DateTimeOffset now)
     {
         if (PupilIdentifiers.CheckUpn(upn) == UpnKind.Invalid)
         {
@@ -120,7 +119,6 @@ public sealed class Pupil : ICreatedOnRequest
             ChildInNeed = childInNeed,
             ChildProtection = childProtection,
             Profile = profile,
-            CreateRequestId = requestId,
             CreatedAt = now.ToStoredPrecision(),
         };
         pupil._schoolHistory.Add(SchoolSpell.Start(pupil.Id, schoolUrn, DateOnly.FromDateTime(now.UtcDateTime)));

@@ -4,7 +4,6 @@ using Inclusion.Referrals.V1;
 using InclusionServices.Referrals.Schools;
 using InclusionServices.Referrals.Storage;
 using InclusionServices.ServiceDefaults;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using AttachedReportMessage = Inclusion.Referrals.V1.AttachedReport;
 using CarerMessage = Inclusion.Referrals.V1.Carer;
@@ -15,13 +14,12 @@ using SocialWorkerMessage = Inclusion.Referrals.V1.SocialWorker;
 namespace InclusionServices.Referrals.Pupils;
 
 /// <summary>gRPC surface of pupil records: maps and checks messages, keeps each school inside its own pupils.</summary>
-public sealed class PupilsApi(ReferralsDatabase database, RecordAccessAudit audit, TimeProvider time) : Inclusion.Referrals.V1.Pupils.PupilsBase
+public sealed class PupilsApi(ReferralsDatabase database, AuditTrail audit, TimeProvider time) : Inclusion.Referrals.V1.Pupils.PupilsBase
 {
     private const string NamePrefix = "pupils/";
     private const int MaxTextLength = 2000;
     private const int MaxListLength = 20;
 
-    [Authorize(Roles = $"{InclusionRoles.School},{InclusionRoles.Officer},{InclusionRoles.Manager}")]
     public override async Task<PupilMessage> CreatePupil(CreatePupilRequest request, ServerCallContext context)
     {
         var given = request.Pupil ?? new PupilMessage();
@@ -55,9 +53,10 @@ public sealed class PupilsApi(ReferralsDatabase database, RecordAccessAudit audi
             throw new RpcException(new Status(StatusCode.PermissionDenied, "A school may record only its own pupils."));
         }
         var requestId = IdempotentCreates.RequestIdOf(request.RequestId);
-        if (await database.Pupils.EarlierCreateAsync(requestId, context.CancellationToken) is { } earlier)
+        var caller = InclusionClaims.CallerOf(context.GetHttpContext().User);
+        if (await database.EarlierCreateAsync("pupils", requestId, caller, context.CancellationToken) is { } earlier)
         {
-            return ToMessage(earlier);
+            return ToMessage(await FindVisibleAsync(NamePrefix + earlier, "request_id", context));
         }
         if (!await database.Schools.AnyAsync(s => s.Urn == given.SchoolUrn, context.CancellationToken))
         {
@@ -71,22 +70,21 @@ public sealed class PupilsApi(ReferralsDatabase database, RecordAccessAudit audi
 
         var pupil = Pupil.Record(given.Upn, given.GivenName, given.FamilyName, dateOfBirth!.Value, (PupilSex)given.Sex, given.YearGroup,
             given.SchoolUrn, (SenStatus)given.SenStatus, given.FreeSchoolMeals, given.LookedAfter, given.ChildInNeed,
-            given.ChildProtection, profile, requestId, time.GetUtcNow());
+            given.ChildProtection, profile, time.GetUtcNow());
         database.Pupils.Add(pupil);
-        audit.Note(context.GetHttpContext().User, RecordAction.Changed, pupil.Id, NamePrefix + pupil.Id);
+        database.RememberCreate("pupils", requestId, caller, pupil.Id.ToString(), time.GetUtcNow());
+        audit.Note(AuditActions.Changed, pupil.Id, NamePrefix + pupil.Id);
         await database.SaveChangesAsync(context.CancellationToken);
         return ToMessage(pupil);
     }
 
-    [Authorize(Roles = $"{InclusionRoles.School},{InclusionRoles.Officer},{InclusionRoles.Manager},{InclusionRoles.Service}")]
     public override async Task<PupilMessage> GetPupil(GetPupilRequest request, ServerCallContext context)
     {
         var pupil = await FindVisibleAsync(request.Name, "name", context);
-        await audit.NoteReadsAsync(context.GetHttpContext().User, [(pupil.Id, NamePrefix + pupil.Id)], context.CancellationToken);
+        await audit.NoteReadsAsync([(pupil.Id, NamePrefix + pupil.Id)], context.CancellationToken);
         return ToMessage(pupil);
     }
 
-    [Authorize(Roles = $"{InclusionRoles.School},{InclusionRoles.Officer},{InclusionRoles.Manager}")]
     public override async Task<ListPupilsResponse> ListPupils(ListPupilsRequest request, ServerCallContext context)
     {
         var page = PageRequest.From(request.PageSize, request.PageToken);
@@ -106,13 +104,12 @@ public sealed class PupilsApi(ReferralsDatabase database, RecordAccessAudit audi
         }
         var fetched = await query.OrderBy(p => p.FamilyName).ThenBy(p => p.Id).Take(page.FetchSize).ToListAsync(context.CancellationToken);
         var (items, next) = page.Cut(fetched, p => $"{p.Id}|{p.FamilyName}");
-        await audit.NoteReadsAsync(context.GetHttpContext().User, items.Select(p => (p.Id, NamePrefix + p.Id)), context.CancellationToken);
+        await audit.NoteReadsAsync(items.Select(p => (p.Id, NamePrefix + p.Id)), context.CancellationToken);
         var response = new ListPupilsResponse { NextPageToken = next };
         response.Pupils.AddRange(items.Select(ToMessage));
         return response;
     }
 
-    [Authorize(Roles = $"{InclusionRoles.Officer},{InclusionRoles.Manager}")]
     public override async Task<PupilMessage> MovePupil(MovePupilRequest request, ServerCallContext context)
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
@@ -139,31 +136,23 @@ public sealed class PupilsApi(ReferralsDatabase database, RecordAccessAudit audi
         }
         database.Entry(pupil).Property(p => p.Version).OriginalValue = etag;
         pupil.MoveTo(request.NewSchoolUrn, movedOn!.Value);
-        audit.Note(context.GetHttpContext().User, RecordAction.Changed, pupil.Id, request.Name);
+        audit.Note(AuditActions.Changed, pupil.Id, request.Name);
         await database.SaveChangesAsync(context.CancellationToken);
         return ToMessage(pupil);
     }
 
-    [Authorize(Roles = InclusionRoles.Manager)]
+    /// <summary>The pupil's audit trail in this service, as inclusion.audit.v1.AuditTrail also serves it.</summary>
     public override async Task<ListRecordAccessResponse> ListRecordAccess(ListRecordAccessRequest request, ServerCallContext context)
     {
         var page = PageRequest.From(request.PageSize, request.PageToken);
         var validation = new RequestValidation();
         var pupilId = validation.ResourceId(request.Pupil, NamePrefix, "pupil");
-        long? before = page.After is null ? null
-            : long.TryParse(page.After, NumberStyles.None, CultureInfo.InvariantCulture, out var last) ? last : -1;
-        validation.Check(before is null or > 0, "page_token", "is not a token this service issued").ThrowIfInvalid();
-        var query = database.RecordAccesses.AsNoTracking().Where(a => a.PupilId == pupilId);
-        if (before is not null)
-        {
-            query = query.Where(a => a.Id < before);
-        }
-        var fetched = await query.OrderByDescending(a => a.Id).Take(page.FetchSize).ToListAsync(context.CancellationToken);
-        var (items, next) = page.Cut(fetched, a => a.Id.ToString(CultureInfo.InvariantCulture));
+        validation.ThrowIfInvalid();
+        var (entries, next) = await AuditTrail.ListAsync(database, pupilId, null, page, context.CancellationToken);
         var response = new ListRecordAccessResponse { NextPageToken = next };
-        response.Accesses.AddRange(items.Select(a => new Inclusion.Referrals.V1.RecordAccess
+        response.Accesses.AddRange(entries.Select(a => new Inclusion.Referrals.V1.RecordAccess
         {
-            User = a.User, Role = a.Role, Action = a.Action.ToString().ToLowerInvariant(), Resource = a.Resource,
+            User = a.User, Role = a.Role, Action = a.Action, Resource = a.Resource,
             Time = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(a.At),
         }));
         return response;

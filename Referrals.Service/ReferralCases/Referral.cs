@@ -65,7 +65,7 @@ public sealed record ReferralForm(
 /// A school's referral of one pupil and the team's handling of it. The state machine guards itself: a step the
 /// referral is not in a state for is refused with the reason.
 /// </summary>
-public sealed class Referral : ICreatedOnRequest
+public sealed class Referral
 {
     private string _formJson = "";
 
@@ -82,7 +82,6 @@ public sealed class Referral : ICreatedOnRequest
     public DateTimeOffset? FirstContactAt { get; private set; }
     public string? CloseOutcome { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
-    public Guid? CreateRequestId { get; private set; }
     public uint Version { get; private set; }
 
     /// <summary>Stored as JSON in one column: it holds names and contact details and is never queried inside.</summary>
@@ -100,14 +99,13 @@ public sealed class Referral : ICreatedOnRequest
     /// <summary>Time from submission to the team's first contact: the service's response time.</summary>
     public TimeSpan? TimeToFirstContact => FirstContactAt - SubmittedAt;
 
-    public static Referral Draft(Guid pupilId, string schoolUrn, ReferralForm form, Guid? requestId, DateTimeOffset now) => new()
+    public static Referral Draft(Guid pupilId, string schoolUrn, ReferralForm form, DateTimeOffset now) => new()
     {
         Id = Guid.CreateVersion7(now),
         PupilId = pupilId,
         SchoolUrn = schoolUrn,
         Status = ReferralStatus.Draft,
         Form = form,
-        CreateRequestId = requestId,
         CreatedAt = now.ToStoredPrecision(),
     };
 

@@ -7,7 +7,6 @@ using InclusionServices.Referrals.Pupils;
 using InclusionServices.Referrals.Schools;
 using InclusionServices.Referrals.Storage;
 using InclusionServices.ServiceDefaults;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Pupil = InclusionServices.Referrals.Pupils.Pupil;
 using Referral = InclusionServices.Referrals.ReferralCases.Referral;
@@ -20,15 +19,12 @@ using ReferralStatusMessage = Inclusion.Referrals.V1.ReferralStatus;
 namespace InclusionServices.Referrals.ReferralCases;
 
 /// <summary>gRPC surface of referrals: maps and checks the form, keeps schools to their own, leaves the lifecycle to <see cref="Referral"/>.</summary>
-public sealed class ReferralsApi(ReferralsDatabase database, RecordAccessAudit audit, TimeProvider time) : Inclusion.Referrals.V1.Referrals.ReferralsBase
+public sealed class ReferralsApi(ReferralsDatabase database, AuditTrail audit, TimeProvider time) : Inclusion.Referrals.V1.Referrals.ReferralsBase
 {
     private const string NamePrefix = "referrals/";
     private const string PupilPrefix = "pupils/";
-    private const string SchoolOrTeam = $"{InclusionRoles.School},{InclusionRoles.Officer},{InclusionRoles.Manager}";
-    private const string Team = $"{InclusionRoles.Officer},{InclusionRoles.Manager}";
     private const int MaxTextLength = 4000;
 
-    [Authorize(Roles = SchoolOrTeam)]
     public override async Task<ReferralMessage> CreateReferral(CreateReferralRequest request, ServerCallContext context)
     {
         var validation = new RequestValidation().OptionalRequestId(request.RequestId);
@@ -37,9 +33,10 @@ public sealed class ReferralsApi(ReferralsDatabase database, RecordAccessAudit a
         validation.ThrowIfInvalid();
 
         var requestId = IdempotentCreates.RequestIdOf(request.RequestId);
-        if (await database.Referrals.EarlierCreateAsync(requestId, context.CancellationToken) is { } earlier)
+        var caller = InclusionClaims.CallerOf(context.GetHttpContext().User);
+        if (await database.EarlierCreateAsync("referrals", requestId, caller, context.CancellationToken) is { } earlier)
         {
-            return ToMessage(earlier);
+            return ToMessage(await FindAsync(NamePrefix + earlier, context, tracked: false));
         }
         var pupil = await database.Pupils.AsNoTracking().SingleOrDefaultAsync(p => p.Id == pupilId, context.CancellationToken);
         if (pupil is null || !InclusionClaims.MaySee(context.GetHttpContext().User, pupil.SchoolUrn))
@@ -47,22 +44,21 @@ public sealed class ReferralsApi(ReferralsDatabase database, RecordAccessAudit a
             throw new RecordNotFoundException(request.Pupil);
         }
         await RequireOwnExclusionsAsync(form, pupil.Id, context.CancellationToken);
-        var referral = Referral.Draft(pupil.Id, pupil.SchoolUrn, form, requestId, time.GetUtcNow());
+        var referral = Referral.Draft(pupil.Id, pupil.SchoolUrn, form, time.GetUtcNow());
         database.Referrals.Add(referral);
-        audit.Note(context.GetHttpContext().User, RecordAction.Changed, referral.PupilId, NamePrefix + referral.Id);
+        database.RememberCreate("referrals", requestId, caller, referral.Id.ToString(), time.GetUtcNow());
+        audit.Note(AuditActions.Changed, referral.PupilId, NamePrefix + referral.Id);
         await database.SaveChangesAsync(context.CancellationToken);
         return ToMessage(referral);
     }
 
-    [Authorize(Roles = SchoolOrTeam)]
     public override async Task<ReferralMessage> GetReferral(GetReferralRequest request, ServerCallContext context)
     {
         var referral = await FindAsync(request.Name, context, tracked: false);
-        await audit.NoteReadsAsync(context.GetHttpContext().User, [(referral.PupilId, NamePrefix + referral.Id)], context.CancellationToken);
+        await audit.NoteReadsAsync([(referral.PupilId, NamePrefix + referral.Id)], context.CancellationToken);
         return ToMessage(referral);
     }
 
-    [Authorize(Roles = SchoolOrTeam)]
     public override async Task<ListReferralsResponse> ListReferrals(ListReferralsRequest request, ServerCallContext context)
     {
         var page = PageRequest.From(request.PageSize, request.PageToken);
@@ -105,13 +101,12 @@ public sealed class ReferralsApi(ReferralsDatabase database, RecordAccessAudit a
         }
         var fetched = await query.OrderByDescending(r => r.Id).Take(page.FetchSize).ToListAsync(context.CancellationToken);
         var (items, next) = page.Cut(fetched, r => r.Id.ToString());
-        await audit.NoteReadsAsync(context.GetHttpContext().User, items.Select(r => (r.PupilId, NamePrefix + r.Id)), context.CancellationToken);
+        await audit.NoteReadsAsync(items.Select(r => (r.PupilId, NamePrefix + r.Id)), context.CancellationToken);
         var response = new ListReferralsResponse { NextPageToken = next };
         response.Referrals.AddRange(items.Select(ToMessage));
         return response;
     }
 
-    [Authorize(Roles = SchoolOrTeam)]
     public override async Task<ReferralMessage> UpdateReferral(UpdateReferralRequest request, ServerCallContext context)
     {
         var validation = new RequestValidation()
@@ -126,34 +121,29 @@ public sealed class ReferralsApi(ReferralsDatabase database, RecordAccessAudit a
         await RequireOwnExclusionsAsync(form, referral.PupilId, context.CancellationToken);
         database.Entry(referral).Property(r => r.Version).OriginalValue = etag;
         referral.Revise(form);
-        audit.Note(context.GetHttpContext().User, RecordAction.Changed, referral.PupilId, request.Name);
+        audit.Note(AuditActions.Changed, referral.PupilId, request.Name);
         await database.SaveChangesAsync(context.CancellationToken);
         return ToMessage(referral);
     }
 
-    [Authorize(Roles = SchoolOrTeam)]
     public override Task<ReferralMessage> SubmitReferral(SubmitReferralRequest request, ServerCallContext context) =>
         MoveOnAsync(request.Name, context, referral => referral.Submit(time.GetUtcNow()));
 
-    [Authorize(Roles = Team)]
     public override Task<ReferralMessage> AcceptReferral(AcceptReferralRequest request, ServerCallContext context) =>
         MoveOnAsync(request.Name, context, referral => referral.Accept());
 
-    [Authorize(Roles = Team)]
     public override Task<ReferralMessage> DeclineReferral(DeclineReferralRequest request, ServerCallContext context)
     {
         new RequestValidation().RequireText(request.Reason, "reason", MaxTextLength).ThrowIfInvalid();
         return MoveOnAsync(request.Name, context, referral => referral.Decline(request.Reason.Trim()));
     }
 
-    [Authorize(Roles = InclusionRoles.Manager)]
     public override Task<ReferralMessage> AllocateReferral(AllocateReferralRequest request, ServerCallContext context)
     {
         new RequestValidation().RequireText(request.Officer, "officer", 200).ThrowIfInvalid();
         return MoveOnAsync(request.Name, context, referral => referral.Allocate(request.Officer.Trim()));
     }
 
-    [Authorize(Roles = Team)]
     public override Task<ReferralMessage> RecordFirstContact(RecordFirstContactRequest request, ServerCallContext context)
     {
         var now = time.GetUtcNow();
@@ -169,7 +159,6 @@ public sealed class ReferralsApi(ReferralsDatabase database, RecordAccessAudit a
         });
     }
 
-    [Authorize(Roles = Team)]
     public override Task<ReferralMessage> CloseReferral(CloseReferralRequest request, ServerCallContext context)
     {
         new RequestValidation().RequireText(request.Outcome, "outcome", MaxTextLength).ThrowIfInvalid();
@@ -189,7 +178,7 @@ public sealed class ReferralsApi(ReferralsDatabase database, RecordAccessAudit a
             AllocatedOfficer = referral.AllocatedOfficer ?? "",
             SecondsToFirstContact = (long)(referral.TimeToFirstContact?.TotalSeconds ?? 0),
         }, NamePrefix + referral.Id, time.GetUtcNow());
-        audit.Note(context.GetHttpContext().User, RecordAction.Changed, referral.PupilId, NamePrefix + referral.Id);
+        audit.Note(AuditActions.Changed, referral.PupilId, NamePrefix + referral.Id);
         await database.SaveChangesAsync(context.CancellationToken);
         return ToMessage(referral);
     }

@@ -24,7 +24,7 @@ public sealed record SchoolDetails(
     string? DslEmail = null);
 
 /// <summary>A school or setting that refers pupils to the service (the School Details of the referral form).</summary>
-public sealed class School : ICreatedOnRequest
+public sealed class School
 {
     public const int MaxNameLength = 200;
     public const int MaxAddressLength = 500;
@@ -46,10 +46,9 @@ public sealed class School : ICreatedOnRequest
     public string? DslEmail { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     /// <summary>The client's request_id of the create that made this school, so a retried create is answered, not repeated.</summary>
-    public Guid? CreateRequestId { get; private set; }
     public uint Version { get; private set; }
 
-    public static School Register(string urn, SchoolDetails details, Guid? requestId, DateTimeOffset now)
+    public static School Register(string urn, SchoolDetails details, DateTimeOffset now)
     {
         if (!SchoolIdentifiers.IsUrn(urn))
         {
@@ -58,7 +57,6 @@ public sealed class School : ICreatedOnRequest
         var school = new School
         {
             Urn = urn,
-            CreateRequestId = requestId,
             CreatedAt = now.ToStoredPrecision(),
         };
         school.Update(details);

@@ -6,7 +6,6 @@ using Inclusion.Referrals.V1;
 using InclusionServices.Referrals.Pupils;
 using InclusionServices.Referrals.Storage;
 using InclusionServices.ServiceDefaults;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using School = InclusionServices.Referrals.Schools.School;
 using SchoolMessage = Inclusion.Referrals.V1.School;
@@ -18,7 +17,6 @@ public sealed class SchoolsApi(ReferralsDatabase database, TimeProvider time) : 
 {
     private const string NamePrefix = "schools/";
 
-    [Authorize(Roles = InclusionRoles.Manager)]
     public override async Task<SchoolMessage> CreateSchool(CreateSchoolRequest request, ServerCallContext context)
     {
         var given = request.School ?? new SchoolMessage();
@@ -29,9 +27,10 @@ public sealed class SchoolsApi(ReferralsDatabase database, TimeProvider time) : 
         validation.ThrowIfInvalid();
 
         var requestId = IdempotentCreates.RequestIdOf(request.RequestId);
-        if (await database.Schools.EarlierCreateAsync(requestId, context.CancellationToken) is { } earlier)
+        var caller = InclusionClaims.CallerOf(context.GetHttpContext().User);
+        if (await database.EarlierCreateAsync("schools", requestId, caller, context.CancellationToken) is { } earlier)
         {
-            return ToMessage(earlier);
+            return ToMessage(await database.Schools.AsNoTracking().SingleAsync(s => s.Urn == earlier, context.CancellationToken));
         }
         if (await database.Schools.AnyAsync(s => s.Urn == given.Urn, context.CancellationToken))
         {
@@ -39,15 +38,15 @@ public sealed class SchoolsApi(ReferralsDatabase database, TimeProvider time) : 
         }
 
         var now = time.GetUtcNow();
-        var school = School.Register(given.Urn, details, requestId, now);
+        var school = School.Register(given.Urn, details, now);
         database.Schools.Add(school);
+        database.RememberCreate("schools", requestId, caller, school.Urn, now);
         database.RecordEvent(new SchoolRegistered { SchoolUrn = school.Urn, Phase = (Inclusion.Events.V1.SchoolPhase)school.Phase },
             NamePrefix + school.Urn, now);
         await database.SaveChangesAsync(context.CancellationToken);
         return ToMessage(school);
     }
 
-    [Authorize(Roles = InclusionRoles.Manager)]
     public override async Task<SchoolMessage> UpdateSchool(UpdateSchoolRequest request, ServerCallContext context)
     {
         var given = request.School ?? new SchoolMessage();
@@ -75,7 +74,6 @@ public sealed class SchoolsApi(ReferralsDatabase database, TimeProvider time) : 
         return ToMessage(school);
     }
 
-    [Authorize(Roles = $"{InclusionRoles.Officer},{InclusionRoles.Manager},{InclusionRoles.Service},{InclusionRoles.School}")]
     public override async Task<SchoolMessage> GetSchool(GetSchoolRequest request, ServerCallContext context)
     {
         var urn = UrnOf(request.Name);
@@ -91,7 +89,6 @@ public sealed class SchoolsApi(ReferralsDatabase database, TimeProvider time) : 
         return school is null ? throw new RecordNotFoundException(request.Name) : ToMessage(school);
     }
 
-    [Authorize(Roles = $"{InclusionRoles.Officer},{InclusionRoles.Manager},{InclusionRoles.Service}")]
     public override async Task<ListSchoolsResponse> ListSchools(ListSchoolsRequest request, ServerCallContext context)
     {
         var page = PageRequest.From(request.PageSize, request.PageToken);

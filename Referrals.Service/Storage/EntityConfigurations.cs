@@ -25,7 +25,6 @@ internal sealed class SchoolConfiguration : IEntityTypeConfiguration<School>
         school.Property(s => s.DslEmail).HasMaxLength(254);
         school.HasIndex(s => s.Phase);
         school.Property(s => s.Phase).HasConversion<string>().HasMaxLength(32);
-        school.HasIndex(s => s.CreateRequestId).IsUnique();
         // PostgreSQL's xmin changes on every update: the etag clients send back to detect concurrent edits.
         school.Property(s => s.Version).IsRowVersion();
     }
@@ -45,7 +44,6 @@ internal sealed class PupilConfiguration : IEntityTypeConfiguration<Pupil>
         pupil.Property(p => p.Sex).HasConversion<string>().HasMaxLength(16);
         pupil.Property(p => p.SenStatus).HasConversion<string>().HasMaxLength(16);
         pupil.HasIndex(p => new { p.SchoolUrn, p.FamilyName, p.Id });
-        pupil.HasIndex(p => p.CreateRequestId).IsUnique();
         pupil.Property(p => p.Version).IsRowVersion();
         // The profile (contacts, SEN and health details) is read and written whole, as JSON, never queried inside.
         pupil.Property<string>("_profileJson").HasColumnName("profile").HasColumnType("jsonb");
@@ -66,7 +64,6 @@ internal sealed class ReferralConfiguration : IEntityTypeConfiguration<Referral>
         referral.Property(r => r.CloseOutcome).HasMaxLength(4000);
         referral.HasIndex(r => new { r.SchoolUrn, r.Status });
         referral.HasIndex(r => r.AllocatedOfficer);
-        referral.HasIndex(r => r.CreateRequestId).IsUnique();
         referral.HasOne<Pupil>().WithMany().HasForeignKey(r => r.PupilId);
         referral.Property(r => r.Version).IsRowVersion();
         // The form holds names and contact details: read and written whole, as JSON, never queried inside.
@@ -91,7 +88,6 @@ internal sealed class ExclusionConfiguration : IEntityTypeConfiguration<Exclusio
         exclusion.HasIndex(e => e.IrpApplied).HasFilter("irp_applied IS NOT NULL AND irp_decision IS NULL")
             .HasDatabaseName("ix_exclusions_awaiting_panel");
         exclusion.HasIndex(e => e.SchoolUrn);
-        exclusion.HasIndex(e => e.CreateRequestId).IsUnique();
         exclusion.HasOne<Pupil>().WithMany().HasForeignKey(e => e.PupilId);
         exclusion.Property(e => e.Version).IsRowVersion();
     }
@@ -106,20 +102,6 @@ internal sealed class MissedDeadlineConfiguration : IEntityTypeConfiguration<Mis
     }
 }
 
-internal sealed class RecordAccessConfiguration : IEntityTypeConfiguration<RecordAccess>
-{
-    public void Configure(EntityTypeBuilder<RecordAccess> access)
-    {
-        access.ToTable("record_accesses");
-        access.HasKey(a => a.Id);
-        access.Property(a => a.Id).UseIdentityAlwaysColumn();
-        access.Property(a => a.User).HasMaxLength(200);
-        access.Property(a => a.Role).HasMaxLength(32);
-        access.Property(a => a.Action).HasConversion<string>().HasMaxLength(16);
-        access.Property(a => a.Resource).HasMaxLength(100);
-        access.HasIndex(a => new { a.PupilId, a.Id });
-    }
-}
 
 internal sealed class SchoolSpellConfiguration : IEntityTypeConfiguration<SchoolSpell>
 {

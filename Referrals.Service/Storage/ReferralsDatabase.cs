@@ -20,7 +20,6 @@ public sealed class ReferralsDatabase(DbContextOptions<ReferralsDatabase> option
     public DbSet<Referral> Referrals => Set<Referral>();
     public DbSet<Exclusion> Exclusions => Set<Exclusion>();
     public DbSet<MissedDeadline> MissedDeadlines => Set<MissedDeadline>();
-    public DbSet<RecordAccess> RecordAccesses => Set<RecordAccess>();
 
     public DbSet<CalendarOverrideRow> CalendarOverrides => Set<CalendarOverrideRow>();
 

@@ -2,7 +2,6 @@ using Grpc.Core;
 using Inclusion.Reporting.V1;
 using InclusionServices.Reporting.Storage;
 using InclusionServices.ServiceDefaults;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace InclusionServices.Reporting.ExclusionPrevention;
@@ -15,7 +14,6 @@ public sealed class ExclusionPreventionReportsApi(ReportingDatabase database)
     private const int FirstSchoolYear = 2019;
     private const int LastSchoolYear = 2100;
 
-    [Authorize(Roles = $"{InclusionRoles.Analyst},{InclusionRoles.Manager},{InclusionRoles.Officer}")]
     public override async Task<ExclusionPreventionSummary> GetExclusionPreventionSummary(
         GetExclusionPreventionSummaryRequest request, ServerCallContext context)
     {

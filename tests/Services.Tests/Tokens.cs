@@ -23,7 +23,8 @@ public static class Tokens
 
     public static string For(string role, string? schoolUrn = null, string signingKey = SigningKey)
     {
-        var claims = new List<Claim> { new(InclusionClaims.Role, role), new("sub", $"test-{role}") };
+        // One user per role (and per school): their subject keys what they may repeat and what the audit names.
+        var claims = new List<Claim> { new(InclusionClaims.Role, role), new("sub", schoolUrn is null ? $"test-{role}" : $"test-{role}-{schoolUrn}") };
         if (schoolUrn is not null)
         {
             claims.Add(new Claim(InclusionClaims.SchoolUrn, schoolUrn));
@@ -41,4 +42,15 @@ public static class Tokens
 
     public static Metadata Header(string role, string? schoolUrn = null) =>
         new() { { "Authorization", $"Bearer {For(role, schoolUrn)}" } };
+
+    /// <summary>A token with exactly these claims (for tokens an identity provider should never have issued).</summary>
+    public static Metadata HeaderWithClaims(params Claim[] claims) =>
+        new() { { "Authorization", "Bearer " + new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            Subject = new ClaimsIdentity(claims),
+            Expires = DateTime.UtcNow.AddMinutes(30),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(SigningKey)), SecurityAlgorithms.HmacSha256),
+        }) } };
 }

@@ -155,10 +155,6 @@ namespace InclusionServices.Referrals.Storage.Migrations
                         .HasColumnType("date")
                         .HasColumnName("board_notified_on");
 
-                    b.Property<Guid?>("CreateRequestId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("create_request_id");
-
                     b.Property<string>("Details")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)")
@@ -247,10 +243,6 @@ namespace InclusionServices.Referrals.Storage.Migrations
                     b.HasKey("Id")
                         .HasName("pk_exclusions");
 
-                    b.HasIndex("CreateRequestId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_exclusions_create_request_id");
-
                     b.HasIndex("IrpApplied")
                         .HasDatabaseName("ix_exclusions_awaiting_panel")
                         .HasFilter("irp_applied IS NOT NULL AND irp_decision IS NULL");
@@ -307,10 +299,6 @@ namespace InclusionServices.Referrals.Storage.Migrations
                     b.Property<bool>("ChildProtection")
                         .HasColumnType("boolean")
                         .HasColumnName("child_protection");
-
-                    b.Property<Guid?>("CreateRequestId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("create_request_id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -382,10 +370,6 @@ namespace InclusionServices.Referrals.Storage.Migrations
                     b.HasKey("Id")
                         .HasName("pk_pupils");
 
-                    b.HasIndex("CreateRequestId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_pupils_create_request_id");
-
                     b.HasIndex("Upn")
                         .IsUnique()
                         .HasDatabaseName("ix_pupils_upn");
@@ -394,56 +378,6 @@ namespace InclusionServices.Referrals.Storage.Migrations
                         .HasDatabaseName("ix_pupils_school_urn_family_name_id");
 
                     b.ToTable("pupils", (string)null);
-                });
-
-            modelBuilder.Entity("InclusionServices.Referrals.Pupils.RecordAccess", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("action");
-
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("at");
-
-                    b.Property<Guid>("PupilId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("pupil_id");
-
-                    b.Property<string>("Resource")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("resource");
-
-                    b.Property<string>("Role")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("role");
-
-                    b.Property<string>("User")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("user");
-
-                    b.HasKey("Id")
-                        .HasName("pk_record_accesses");
-
-                    b.HasIndex("PupilId", "Id")
-                        .HasDatabaseName("ix_record_accesses_pupil_id_id");
-
-                    b.ToTable("record_accesses", (string)null);
                 });
 
             modelBuilder.Entity("InclusionServices.Referrals.Pupils.SchoolSpell", b =>
@@ -487,10 +421,6 @@ namespace InclusionServices.Referrals.Storage.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)")
                         .HasColumnName("close_outcome");
-
-                    b.Property<Guid?>("CreateRequestId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("create_request_id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -546,10 +476,6 @@ namespace InclusionServices.Referrals.Storage.Migrations
                     b.HasIndex("AllocatedOfficer")
                         .HasDatabaseName("ix_referrals_allocated_officer");
 
-                    b.HasIndex("CreateRequestId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_referrals_create_request_id");
-
                     b.HasIndex("PupilId")
                         .HasDatabaseName("ix_referrals_pupil_id");
 
@@ -570,10 +496,6 @@ namespace InclusionServices.Referrals.Storage.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
                         .HasColumnName("address");
-
-                    b.Property<Guid?>("CreateRequestId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("create_request_id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -641,14 +563,112 @@ namespace InclusionServices.Referrals.Storage.Migrations
                     b.HasKey("Urn")
                         .HasName("pk_schools");
 
-                    b.HasIndex("CreateRequestId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_schools_create_request_id");
-
                     b.HasIndex("Phase")
                         .HasDatabaseName("ix_schools_phase");
 
                     b.ToTable("schools", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.ServiceDefaults.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("action");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid?>("PupilId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pupil_id");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("resource");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("role");
+
+                    b.Property<string>("Rpc")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("rpc");
+
+                    b.Property<string>("SchoolUrn")
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("school_urn");
+
+                    b.Property<string>("TraceId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("trace_id");
+
+                    b.Property<string>("User")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("user");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_entries");
+
+                    b.HasIndex("PupilId", "Id")
+                        .HasDatabaseName("ix_audit_entries_pupil_id_id");
+
+                    b.HasIndex("User", "Id")
+                        .HasDatabaseName("ix_audit_entries_user_id");
+
+                    b.ToTable("audit_entries", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.ServiceDefaults.IdempotentRequest", b =>
+                {
+                    b.Property<string>("Caller")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("caller");
+
+                    b.Property<string>("ResourceType")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("resource_type");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("ResourceId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("resource_id");
+
+                    b.HasKey("Caller", "ResourceType", "RequestId")
+                        .HasName("pk_idempotent_requests");
+
+                    b.ToTable("idempotent_requests", (string)null);
                 });
 
             modelBuilder.Entity("InclusionServices.Referrals.Exclusions.Exclusion", b =>

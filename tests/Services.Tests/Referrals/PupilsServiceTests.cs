@@ -89,7 +89,7 @@ public sealed class PupilsServiceTests(ReferralsUnderTest service) : IClassFixtu
         var trail = await _pupils.ListRecordAccessAsync(new ListRecordAccessRequest { Pupil = created.Name }, Tokens.Header(InclusionRoles.Manager));
 
         Assert.Equal(
-            [("test-officer", "officer", "read"), ("test-school", "school", "read"), ("test-school", "school", "changed")],
+            [("test-officer", "officer", "read"), ("test-school-601001", "school", "read"), ("test-school-601001", "school", "changed")],
             trail.Accesses.Select(a => (a.User, a.Role, a.Action)));
         Assert.All(trail.Accesses, a => Assert.Equal(created.Name, a.Resource));
         await RpcAssert.FailsWith(StatusCode.PermissionDenied, () => _pupils.ListRecordAccessAsync(

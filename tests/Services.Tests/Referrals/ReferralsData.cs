@@ -34,16 +34,21 @@ public static class ReferralsData
             RequestId = new Guid($"00000000-0000-0000-0000-000000{urn}").ToString(),
         }, Manager);
 
-    /// <summary>A pupil at the school, with names and contacts that tests can look for where they must never appear.</summary>
+    /// <summary>
+    /// A pupil at the school, with names and contacts that tests can look for where they must never appear. Made once
+    /// per UPN: a repeat returns the first (the request id is derived from the UPN).
+    /// </summary>
     public static async Task<Pupil> NewPupilAsync(GrpcChannel channel, string schoolUrn, int serial, int yearGroup = 9,
         SenStatus sen = SenStatus.NoSen, bool freeSchoolMeals = false, Sex sex = Sex.Male, string upnPrefix = "80120000")
     {
         var born = On(ThisSchoolYear - yearGroup - 5, 10, 9);
+        var upn = Upn(serial, upnPrefix);
         return await new Pupils.PupilsClient(channel).CreatePupilAsync(new CreatePupilRequest
         {
+            RequestId = new Guid(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(upn))).ToString(),
             Pupil = new Pupil
             {
-                Upn = Upn(serial, upnPrefix), GivenName = "Morgan", FamilyName = "Privateperson", DateOfBirth = born, Sex = sex,
+                Upn = upn, GivenName = "Morgan", FamilyName = "Privateperson", DateOfBirth = born, Sex = sex,
                 YearGroup = yearGroup, SchoolUrn = schoolUrn, SenStatus = sen, FreeSchoolMeals = freeSchoolMeals,
                 Postcode = "WV4 5ZZ", Address = "1 Private Road",
                 Carers = { new Carer { FullName = "Lee Privateperson", Telephones = { "07700 900789" }, Email = "lee.private@example.org" } },

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Configuration;
+
+namespace InclusionServices.AppHost.Infrastructure;
+
+/// <summary>
+/// Which tokens the services trust. A deployment names its identity provider (Authentication:Authority) and the
+/// services trust only that. A local run has none, so the app host makes a signing key once per machine, kept beside
+/// the local data like the database passwords (never committed), and tools/mint-token.cs signs with it.
+/// </summary>
+internal sealed record TokenTrust(string? Authority, string? SigningKey, string Issuer, string Audience)
+{
+    public const string SigningKeyFile = "signing-key";
+
+    public static TokenTrust Resolve(IConfiguration configuration, string dataRoot)
+    {
+        var section = configuration.GetSection("Authentication");
+        var authority = section["Authority"];
+        var issuer = section["Issuer"] ?? "inclusion-services-development";
+        var audience = section["Audience"] ?? "inclusion-services";
+        if (!string.IsNullOrWhiteSpace(authority))
+        {
+            return new TokenTrust(authority, null, issuer, audience);
+        }
+        var key = section["SigningKey"] is { Length: > 0 } given
+            ? given
+            : Secrets.ReadOrCreatePassword(Path.Combine(Path.GetFullPath(dataRoot), SigningKeyFile), bytes: 32);
+        return new TokenTrust(null, key, issuer, audience);
+    }
+
+    public IResourceBuilder<T> ApplyTo<T>(IResourceBuilder<T> service) where T : IResourceWithEnvironment =>
+        service
+            .WithEnvironment("Authentication__Authority", Authority ?? "")
+            .WithEnvironment("Authentication__SigningKey", SigningKey ?? "")
+            .WithEnvironment("Authentication__Issuer", Issuer)
+            .WithEnvironment("Authentication__Audience", Audience);
+}

@@ -1,0 +1,87 @@
+using Grpc.Core;
+using Inclusion.Audit.V1;
+using Inclusion.Events.V1;
+using Inclusion.Referrals.V1;
+using InclusionServices.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
+using static InclusionServices.Tests.Referrals.ReferralsData;
+
+namespace InclusionServices.Tests.Referrals;
+
+/// <summary>
+/// Every read and change of a pupil's data is written down (who, role, school, what, when, RPC, trace), append-only,
+/// and managers query it by pupil and by user. Hole 4: analysts could replay pupil-level events; now only reporting
+/// jobs and managers replay, and each replay is written down.
+/// </summary>
+public sealed class AuditTrailTests(ReferralsUnderTest service) : IClassFixture<ReferralsUnderTest>, IAsyncLifetime
+{
+    private const string School = "607001";
+    private readonly Inclusion.Audit.V1.AuditTrail.AuditTrailClient _audit = new(service.Channel);
+
+    public Task InitializeAsync() => RegisterSchoolAsync(service.Channel, School);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_read_by_a_school_user_is_written_down_with_their_school_the_rpc_and_the_trace()
+    {
+        var pupil = await NewPupilAsync(service.Channel, School, 21);
+        await new Pupils.PupilsClient(service.Channel).GetPupilAsync(new GetPupilRequest { Name = pupil.Name }, Tokens.Header(InclusionRoles.School, School));
+
+        var trail = await _audit.ListAuditEntriesAsync(new ListAuditEntriesRequest { Pupil = pupil.Name }, Manager);
+
+        var read = trail.Entries.First();
+        Assert.Equal(($"test-school-{School}", "school", School, "read", pupil.Name, pupil.Name), (read.User, read.Role, read.SchoolUrn, read.Action, read.Resource, read.Pupil));
+        Assert.Equal("/inclusion.referrals.v1.Pupils/GetPupil", read.Rpc);
+        Assert.Matches("^[0-9a-f]{32}$", read.TraceId);
+        Assert.Equal(("changed", "/inclusion.referrals.v1.Pupils/CreatePupil"), (trail.Entries.Last().Action, trail.Entries.Last().Rpc));
+    }
+
+    [Fact]
+    public async Task A_manager_lists_what_one_user_did_and_no_one_else_may()
+    {
+        var pupil = await NewPupilAsync(service.Channel, School, 22);
+        await new Pupils.PupilsClient(service.Channel).GetPupilAsync(new GetPupilRequest { Name = pupil.Name }, Tokens.Header(InclusionRoles.Officer));
+
+        var byUser = await _audit.ListAuditEntriesAsync(new ListAuditEntriesRequest { User = "test-officer" }, Manager);
+        Assert.Contains(byUser.Entries, e => e.Resource == pupil.Name && e.Action == "read");
+        Assert.All(byUser.Entries, e => Assert.Equal("test-officer", e.User));
+
+        await RpcAssert.FailsWith(StatusCode.PermissionDenied, () => _audit.ListAuditEntriesAsync(
+            new ListAuditEntriesRequest { User = "test-officer" }, Officer).ResponseAsync);
+        await RpcAssert.InvalidFields(() => _audit.ListAuditEntriesAsync(
+            new ListAuditEntriesRequest { User = "test-officer", Pupil = pupil.Name }, Manager).ResponseAsync, "pupil");
+    }
+
+    [Fact]
+    public async Task Audit_entries_cannot_be_changed_or_deleted()
+    {
+        await NewPupilAsync(service.Channel, School, 23);
+
+        var update = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => service.WithDatabase(db =>
+            db.Database.ExecuteSqlRawAsync("UPDATE audit_entries SET \"user\" = 'someone-else'")));
+        Assert.Contains("append-only", update.MessageText, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<Npgsql.PostgresException>(() => service.WithDatabase(db => db.Database.ExecuteSqlRawAsync("DELETE FROM audit_entries")));
+    }
+
+    [Fact]
+    public async Task Analysts_cannot_replay_pupil_level_events_and_a_managers_replay_is_written_down()
+    {
+        var history = new EventHistory.EventHistoryClient(service.Channel);
+        await RpcAssert.FailsWith(StatusCode.PermissionDenied, async () =>
+        {
+            using var call = history.StreamEvents(new StreamEventsRequest(), Tokens.Header(InclusionRoles.Analyst));
+            await call.ResponseStream.MoveNext(CancellationToken.None);
+        });
+
+        using (var call = history.StreamEvents(new StreamEventsRequest { AfterSequence = 0 }, Manager))
+        {
+            while (await call.ResponseStream.MoveNext(CancellationToken.None))
+            {
+            }
+        }
+
+        var byManager = await _audit.ListAuditEntriesAsync(new ListAuditEntriesRequest { User = "test-manager" }, Manager);
+        Assert.Contains(byManager.Entries, e => e.Action == "replayed" && e.Rpc == "/inclusion.events.v1.EventHistory/StreamEvents");
+    }
+}
