@@ -39,13 +39,15 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
             throw new RecordNotFoundException(request.Exclusion.Pupil);
         }
 
-        // The yearly cap counts every suspension of the pupil at any school: two notices for one pupil at once must
-        // not both pass it, so they are recorded one after the other.
+        // The yearly cap counts every suspension of the child at any school, under every record of their UPN (another
+        // school's record may await the team as a duplicate): two notices for one child at once must not both pass
+        // it, so they are recorded one after the other.
         await using var transaction = await database.Database.BeginTransactionAsync(context.CancellationToken);
-        await database.Database.SerialiseOnAsync("pupil-exclusions", pupil.Id.ToString(), context.CancellationToken);
+        await database.Database.SerialiseOnAsync("pupil-exclusions", pupil.Upn, context.CancellationToken);
         var year = SchoolYears.Of(notice.StartDate);
+        var sameChild = database.Pupils.Where(p => p.Upn == pupil.Upn).Select(p => p.Id);
         var earlierThisYear = await database.Exclusions.AsNoTracking()
-            .Where(e => e.PupilId == pupil.Id && e.Kind != ExclusionKind.PermanentExclusion
+            .Where(e => sameChild.Contains(e.PupilId) && e.Kind != ExclusionKind.PermanentExclusion
                 && e.StartDate >= SchoolYears.FirstDate(year) && e.StartDate <= SchoolYears.LastDate(year))
             .Select(e => new EarlierSuspension(e.StartDate, e.Sessions, e.SchoolUrn, e.Kind))
             .ToListAsync(context.CancellationToken);

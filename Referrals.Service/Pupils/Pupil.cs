@@ -84,6 +84,13 @@ public sealed class Pupil
     public IReadOnlyList<SchoolSpell> SchoolHistory => _schoolHistory;
     public DateTimeOffset CreatedAt { get; private set; }
     public uint Version { get; private set; }
+    /// <summary>
+    /// The record another school made earlier with the same UPN, while the team has yet to resolve the two: a school
+    /// is never told another school already knows its pupil.
+    /// </summary>
+    public Guid? DuplicateOf { get; private set; }
+    /// <summary>The record this duplicate was folded into; its name then reads as that one.</summary>
+    public Guid? MergedInto { get; private set; }
 
     public bool HasTemporaryUpn => PupilIdentifiers.CheckUpn(Upn) == UpnKind.Temporary;
 
@@ -125,17 +132,44 @@ public sealed class Pupil
         return pupil;
     }
 
+    /// <summary>Marks a new record as another school's record of a child already known (same UPN).</summary>
+    public void MarkDuplicateOf(Pupil existing)
+    {
+        if (existing.Upn != Upn || existing.Id == Id)
+        {
+            throw new InvalidOperationException("Only a record of the same UPN can be a duplicate.");
+        }
+        DuplicateOf = existing.Id;
+    }
+
+    /// <summary>
+    /// Resolves a duplicate: the child has moved to the duplicate's school, so the one record moves there from
+    /// <paramref name="movedOn"/> and the duplicate is folded into it.
+    /// </summary>
+    public void ResolveInto(Pupil primary, DateOnly movedOn)
+    {
+        if (DuplicateOf != primary.Id || MergedInto is not null)
+        {
+            throw new PreconditionFailedException("This record is not awaiting resolution as a duplicate of that pupil.");
+        }
+        if (primary.SchoolUrn != SchoolUrn)
+        {
+            primary.MoveTo(SchoolUrn, movedOn);
+        }
+        MergedInto = primary.Id;
+    }
+
     /// <summary>Moves the pupil to another school from a date, closing the current spell.</summary>
     public void MoveTo(string schoolUrn, DateOnly movedOn)
     {
         if (schoolUrn == SchoolUrn)
         {
-            throw new InvalidOperationException("The pupil is already at that school.");
+            throw new PreconditionFailedException("The pupil is already at that school.");
         }
         var current = _schoolHistory.Single(s => s.To is null);
         if (movedOn < current.From)
         {
-            throw new ArgumentException("A move cannot be dated before the pupil joined the current school.", nameof(movedOn));
+            throw new PreconditionFailedException("A move cannot be dated before the pupil joined the current school.");
         }
         current.To = movedOn;
         _schoolHistory.Add(SchoolSpell.Start(Id, schoolUrn, movedOn));

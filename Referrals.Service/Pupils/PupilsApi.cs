@@ -56,33 +56,41 @@ public sealed class PupilsApi(ReferralsDatabase database, AuditTrail audit, Time
         var caller = InclusionClaims.CallerOf(context.GetHttpContext().User);
         if (await database.EarlierCreateAsync("pupils", requestId, caller, context.CancellationToken) is { } earlier)
         {
-            return ToMessage(await FindVisibleAsync(NamePrefix + earlier, "request_id", context));
+            return ToMessage(await FindVisibleAsync(NamePrefix + earlier, "request_id", context), context);
         }
         if (!await database.Schools.AnyAsync(s => s.Urn == given.SchoolUrn, context.CancellationToken))
         {
             throw new PreconditionFailedException($"schools/{given.SchoolUrn} is not registered with the service.");
         }
-        if (await database.Pupils.AnyAsync(p => p.Upn == given.Upn, context.CancellationToken))
-        {
-            throw new RpcException(new Status(StatusCode.AlreadyExists,
-                "A pupil with this UPN is already recorded: one record is kept per child; ask the Inclusion Team to move it."));
-        }
 
         var pupil = Pupil.Record(given.Upn, given.GivenName, given.FamilyName, dateOfBirth!.Value, (PupilSex)given.Sex, given.YearGroup,
             given.SchoolUrn, (SenStatus)given.SenStatus, given.FreeSchoolMeals, given.LookedAfter, given.ChildInNeed,
             given.ChildProtection, profile, time.GetUtcNow());
+        var known = await database.Pupils.SingleOrDefaultAsync(p => p.Upn == given.Upn && p.DuplicateOf == null, context.CancellationToken);
+        if (known is not null)
+        {
+            if (InclusionClaims.MaySee(context.GetHttpContext().User, known.SchoolUrn))
+            {
+                throw new RpcException(new Status(StatusCode.AlreadyExists,
+                    $"{NamePrefix}{known.Id} already has this UPN: one record is kept per child."));
+            }
+            // Another school's child: answered as if the child were new, so no school learns who another school
+            // knows; the attempt is written on the existing record and the team resolves the two.
+            pupil.MarkDuplicateOf(known);
+            audit.Note(AuditActions.Attempted, known.Id, NamePrefix + pupil.Id);
+        }
         database.Pupils.Add(pupil);
         database.RememberCreate("pupils", requestId, caller, pupil.Id.ToString(), time.GetUtcNow());
         audit.Note(AuditActions.Changed, pupil.Id, NamePrefix + pupil.Id);
         await database.SaveChangesAsync(context.CancellationToken);
-        return ToMessage(pupil);
+        return ToMessage(pupil, context);
     }
 
     public override async Task<PupilMessage> GetPupil(GetPupilRequest request, ServerCallContext context)
     {
         var pupil = await FindVisibleAsync(request.Name, "name", context);
         await audit.NoteReadsAsync([(pupil.Id, NamePrefix + pupil.Id)], context.CancellationToken);
-        return ToMessage(pupil);
+        return ToMessage(pupil, context);
     }
 
     public override async Task<ListPupilsResponse> ListPupils(ListPupilsRequest request, ServerCallContext context)
@@ -91,8 +99,14 @@ public sealed class PupilsApi(ReferralsDatabase database, AuditTrail audit, Time
         new RequestValidation()
             .Check(request.SchoolUrn.Length == 0 || SchoolIdentifiers.IsUrn(request.SchoolUrn), "school_urn", "must be a 6-digit URN")
             .ThrowIfInvalid();
-        var school = InclusionClaims.SchoolUrnOf(context.GetHttpContext().User) ?? (request.SchoolUrn.Length > 0 ? request.SchoolUrn : null);
-        var query = database.Pupils.AsNoTracking();
+        var ownSchool = InclusionClaims.SchoolUrnOf(context.GetHttpContext().User);
+        new RequestValidation().Check(!request.DuplicatesOnly || ownSchool is null, "duplicates_only", "is for the Inclusion Team").ThrowIfInvalid();
+        var school = ownSchool ?? (request.SchoolUrn.Length > 0 ? request.SchoolUrn : null);
+        var query = database.Pupils.AsNoTracking().Where(p => p.MergedInto == null);
+        if (request.DuplicatesOnly)
+        {
+            query = query.Where(p => p.DuplicateOf != null);
+        }
         if (school is not null)
         {
             query = query.Where(p => p.SchoolUrn == school);
@@ -106,7 +120,7 @@ public sealed class PupilsApi(ReferralsDatabase database, AuditTrail audit, Time
         var (items, next) = page.Cut(fetched, p => $"{p.Id}|{p.FamilyName}");
         await audit.NoteReadsAsync(items.Select(p => (p.Id, NamePrefix + p.Id)), context.CancellationToken);
         var response = new ListPupilsResponse { NextPageToken = next };
-        response.Pupils.AddRange(items.Select(ToMessage));
+        response.Pupils.AddRange(items.Select(p => ToMessage(p, context)));
         return response;
     }
 
@@ -138,7 +152,36 @@ public sealed class PupilsApi(ReferralsDatabase database, AuditTrail audit, Time
         pupil.MoveTo(request.NewSchoolUrn, movedOn!.Value);
         audit.Note(AuditActions.Changed, pupil.Id, request.Name);
         await database.SaveChangesAsync(context.CancellationToken);
-        return ToMessage(pupil);
+        return ToMessage(pupil, context);
+    }
+
+    public override async Task<PupilMessage> ResolveDuplicatePupil(ResolveDuplicatePupilRequest request, ServerCallContext context)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var validation = new RequestValidation();
+        var id = validation.ResourceId(request.Name, NamePrefix, "name");
+        var movedOn = validation.RequireDate(request.MovedOn, "moved_on");
+        validation.Check(movedOn is null || movedOn <= today, "moved_on", "must not be in the future").ThrowIfInvalid();
+
+        await using var transaction = await database.Database.BeginTransactionAsync(context.CancellationToken);
+        var duplicate = await database.Pupils.SingleOrDefaultAsync(p => p.Id == id, context.CancellationToken)
+            ?? throw new RecordNotFoundException(request.Name);
+        if (duplicate.DuplicateOf is not { } primaryId || duplicate.MergedInto is not null)
+        {
+            throw new PreconditionFailedException($"{request.Name} is not awaiting resolution as a duplicate.");
+        }
+        var primary = await database.Pupils.SingleAsync(p => p.Id == primaryId, context.CancellationToken);
+        duplicate.ResolveInto(primary, movedOn!.Value);
+        // The duplicate's referrals and exclusions belong to the one record from now on.
+        await database.Referrals.Where(r => r.PupilId == duplicate.Id)
+            .ExecuteUpdateAsync(r => r.SetProperty(x => x.PupilId, primary.Id), context.CancellationToken);
+        await database.Exclusions.Where(e => e.PupilId == duplicate.Id)
+            .ExecuteUpdateAsync(e => e.SetProperty(x => x.PupilId, primary.Id), context.CancellationToken);
+        audit.Note(AuditActions.Changed, primary.Id, NamePrefix + primary.Id);
+        audit.Note(AuditActions.Changed, duplicate.Id, NamePrefix + duplicate.Id);
+        await database.SaveChangesAsync(context.CancellationToken);
+        await transaction.CommitAsync(context.CancellationToken);
+        return ToMessage(primary, context);
     }
 
     /// <summary>The pupil's audit trail in this service, as inclusion.audit.v1.AuditTrail also serves it.</summary>
@@ -166,6 +209,10 @@ public sealed class PupilsApi(ReferralsDatabase database, AuditTrail audit, Time
         validation.ThrowIfInvalid();
         var query = tracked ? database.Pupils : database.Pupils.AsNoTracking();
         var pupil = await query.SingleOrDefaultAsync(p => p.Id == id, context.CancellationToken);
+        if (pupil?.MergedInto is { } one)
+        {
+            pupil = await query.SingleAsync(p => p.Id == one, context.CancellationToken);
+        }
         return pupil is null || !InclusionClaims.MaySee(context.GetHttpContext().User, pupil.SchoolUrn)
             ? throw new RecordNotFoundException(name)
             : pupil;
@@ -233,6 +280,16 @@ public sealed class PupilsApi(ReferralsDatabase database, AuditTrail audit, Time
     }
 
     private static string? Blank(string value) => ContactChecks.TextOrNull(value);
+
+    private static PupilMessage ToMessage(Pupil pupil, ServerCallContext context)
+    {
+        var message = ToMessage(pupil);
+        if (pupil.DuplicateOf is { } earlier && InclusionClaims.SchoolUrnOf(context.GetHttpContext().User) is null)
+        {
+            message.DuplicateOf = NamePrefix + earlier;
+        }
+        return message;
+    }
 
     private static PupilMessage ToMessage(Pupil pupil)
     {

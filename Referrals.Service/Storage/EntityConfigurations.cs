@@ -36,8 +36,10 @@ internal sealed class PupilConfiguration : IEntityTypeConfiguration<Pupil>
     {
         pupil.HasKey(p => p.Id);
         pupil.Property(p => p.Upn).HasMaxLength(13);
-        // One record per child: the UPN finds the same pupil whichever school refers them.
-        pupil.HasIndex(p => p.Upn).IsUnique();
+        // One record per child: the UPN finds the same pupil whichever school refers them. Another school's record of
+        // a known child waits as a duplicate (duplicate_of) until the team resolves it.
+        pupil.HasIndex(p => p.Upn).IsUnique().HasFilter("duplicate_of IS NULL");
+        pupil.HasIndex(p => p.DuplicateOf).HasFilter("duplicate_of IS NOT NULL AND merged_into IS NULL");
         pupil.Property(p => p.GivenName).HasMaxLength(Pupil.MaxNameLength);
         pupil.Property(p => p.FamilyName).HasMaxLength(Pupil.MaxNameLength);
         pupil.Property(p => p.SchoolUrn).HasMaxLength(6);

@@ -308,6 +308,10 @@ namespace InclusionServices.Referrals.Storage.Migrations
                         .HasColumnType("date")
                         .HasColumnName("date_of_birth");
 
+                    b.Property<Guid?>("DuplicateOf")
+                        .HasColumnType("uuid")
+                        .HasColumnName("duplicate_of");
+
                     b.Property<string>("FamilyName")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -327,6 +331,10 @@ namespace InclusionServices.Referrals.Storage.Migrations
                     b.Property<bool>("LookedAfter")
                         .HasColumnType("boolean")
                         .HasColumnName("looked_after");
+
+                    b.Property<Guid?>("MergedInto")
+                        .HasColumnType("uuid")
+                        .HasColumnName("merged_into");
 
                     b.Property<string>("SchoolUrn")
                         .IsRequired()
@@ -370,9 +378,14 @@ namespace InclusionServices.Referrals.Storage.Migrations
                     b.HasKey("Id")
                         .HasName("pk_pupils");
 
+                    b.HasIndex("DuplicateOf")
+                        .HasDatabaseName("ix_pupils_duplicate_of")
+                        .HasFilter("duplicate_of IS NOT NULL AND merged_into IS NULL");
+
                     b.HasIndex("Upn")
                         .IsUnique()
-                        .HasDatabaseName("ix_pupils_upn");
+                        .HasDatabaseName("ix_pupils_upn")
+                        .HasFilter("duplicate_of IS NULL");
 
                     b.HasIndex("SchoolUrn", "FamilyName", "Id")
                         .HasDatabaseName("ix_pupils_school_urn_family_name_id");

@@ -109,7 +109,7 @@ public sealed class PupilsServiceTests(ReferralsUnderTest service) : IClassFixtu
         var pupil = NewPupil("A801200005001");          // wrong check letter
         pupil.DateOfBirth = On(ThisSchoolYear - 17, 12, 14); // a Year 12 birthday: not Year 8 or a year either side
         pupil.Postcode = "WV10";
-        pupil.EthnicityCode = "white";
+        pupil.EthnicityCode = "wht";
         pupil.LookedAfter = true;                          // looked after, but no social worker given
         pupil.Carers[0].Telephones[0] = "12345";
         pupil.Carers[0].Email = "sam@";
