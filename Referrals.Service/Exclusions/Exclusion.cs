@@ -27,7 +27,10 @@ public sealed class Exclusion
     public DateOnly? IrpApplied { get; private set; }
     public IrpDecision? IrpDecision { get; private set; }
     public DateOnly? IrpDecisionNotified { get; private set; }
-    /// <summary>Sessions the pupil had been suspended, at any school, earlier in this term and this school year.</summary>
+    /// <summary>
+    /// Sessions of the pupil's other suspensions in this term and this school year, at any school, recorded before this
+    /// one whatever their dates: the cap and the board's thresholds are totals, not a running count.
+    /// </summary>
     public int SessionsSuspendedThisTermBefore { get; private set; }
     public int SessionsSuspendedThisYearBefore { get; private set; }
     /// <summary>Where earlier suspensions at the same school run straight into this one: the run's first day and sessions.</summary>
@@ -52,6 +55,7 @@ public sealed class Exclusion
     /// Records a school's notice of an exclusion, with what the pupil's earlier suspensions this school year mean for
     /// it. Refuses a start that is not a school day of the school and a suspension that would pass the yearly cap.
     /// </summary>
+    /// <param name="earlierThisYear">The pupil's suspensions already recorded for this school year, whatever their dates.</param>
     public static (Exclusion Exclusion, DeadlineReport Deadlines) Record(NewExclusion notice, string schoolUrn,
         IReadOnlyList<EarlierSuspension> earlierThisYear, StatutoryDeadlines deadlines, DateTimeOffset now)
     {
@@ -61,7 +65,7 @@ public sealed class Exclusion
             throw new RequestValidationException([new FieldViolation("exclusion.start_date", "must be a school day of the pupil's school")]);
         }
         var term = days.TermsOf(SchoolYears.Of(notice.StartDate)).FirstOrDefault(t => t.Contains(notice.StartDate));
-        var before = earlierThisYear.Where(e => e.StartDate < notice.StartDate).ToList();
+        var before = earlierThisYear;
         var run = notice.Kind == ExclusionKind.Suspension ? ConsecutiveSuspensions.RunningInto(days, notice.StartDate, schoolUrn, before) : null;
         var exclusion = new Exclusion
         {

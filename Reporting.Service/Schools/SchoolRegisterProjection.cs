@@ -14,22 +14,19 @@ public sealed class SchoolRegisterProjection(ReportingDatabase database, TimePro
         Upsert(Database, registered.SchoolUrn, registered.Phase, registered.Metadata.Sequence, cancellationToken);
 
     /// <summary>
-    /// Registration and updates arrive on different queues, so in any order: the event with the higher Referrals
-    /// sequence number wins, and an older one arriving late changes nothing.
+    /// Registration and updates arrive on different queues, so in any order and at the same moment: the event with
+    /// the higher Referrals sequence number wins, and an older one arriving late changes nothing. One conditional
+    /// statement decides, so two consumers can never both read the row and the older write last.
     /// </summary>
-    internal static async Task Upsert(ReportingDatabase database, string urn, SchoolPhase phase, long sequence,
+    public static async Task Upsert(ReportingDatabase database, string urn, SchoolPhase phase, long sequence,
         CancellationToken cancellationToken)
     {
-        var school = await database.Schools.SingleOrDefaultAsync(s => s.Urn == urn, cancellationToken);
-        if (school is null)
-        {
-            database.Schools.Add(new ReportingSchool { Urn = urn, Phase = ReportPhaseOf(phase), SourceSequence = sequence });
-        }
-        else if (sequence > school.SourceSequence)
-        {
-            school.Phase = ReportPhaseOf(phase);
-            school.SourceSequence = sequence;
-        }
+        var reportPhase = ReportPhaseOf(phase).ToString();
+        await database.Database.ExecuteSqlAsync($"""
+            INSERT INTO schools (urn, phase, source_sequence) VALUES ({urn}, {reportPhase}, {sequence})
+            ON CONFLICT (urn) DO UPDATE SET phase = excluded.phase, source_sequence = excluded.source_sequence
+            WHERE schools.source_sequence < excluded.source_sequence
+            """, cancellationToken);
     }
 
     /// <summary>Reports put special schools with secondary, as the team's chart does; AP settings go with secondary too.</summary>
