@@ -39,7 +39,7 @@ free_port() {
 pg_port=$(free_port)
 pg_password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 mkdir -p "$work/postgres"
-printf '%s' "$pg_password" > "$work/postgres/password"
+(umask 077; printf '%s' "$pg_password" > "$work/postgres/password")
 run_pg=()
 if [ "$(id -u)" -eq 0 ]; then
   chown -R postgres:postgres "$work/postgres"

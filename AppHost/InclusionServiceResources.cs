@@ -4,16 +4,19 @@ namespace InclusionServices.AppHost;
 
 internal static class InclusionServiceResources
 {
+    /// <summary>The connection name services read the broker from (ConnectionStrings:rabbitmq).</summary>
+    private const string EventBusConnectionName = "rabbitmq";
+
     /// <summary>
     /// Adds a service and its migration step. The service waits for the broker and for the migration step to
     /// finish, so it never takes traffic against an old schema. Its gRPC (h2c) and HTTP/1.1 health endpoints come
     /// from the Kestrel section of its own appsettings.json, so ports are written down once.
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddInclusionService<TProject>(
-        this IDistributedApplicationBuilder builder, string name, string databaseName, SuiteInfrastructure infrastructure, TokenTrust tokens)
+        this IDistributedApplicationBuilder builder, string name, SuiteInfrastructure infrastructure, TokenTrust tokens)
         where TProject : IProjectMetadata, new()
     {
-        var database = infrastructure.Database(databaseName);
+        var database = infrastructure.Database(name);
 
         var migrations = builder.AddProject<TProject>($"{name}-migrations", options =>
             {
@@ -22,12 +25,12 @@ internal static class InclusionServiceResources
             })
             .WithArgs("--migrate")
             .WithReference(database)
-            .WaitFor(infrastructure.DatabaseServer)
+            .WaitFor(database)
             .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "500");
 
         var service = builder.AddProject<TProject>(name)
             .WithReference(database)
-            .WithReference(infrastructure.Broker)
+            .WithReference(infrastructure.Broker(name), EventBusConnectionName)
             .WaitFor(infrastructure.BrokerServer)
             .WaitForCompletion(migrations);
         return tokens.ApplyTo(service)

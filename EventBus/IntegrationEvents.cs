@@ -37,6 +37,22 @@ namespace InclusionServices.EventBus
                 : throw new InvalidOperationException($"Unknown integration event type '{eventType}'.");
 
         public static Type ClrType(string eventType) => ByName[eventType].ClrType;
+
+        /// <summary>
+        /// The events each service publishes, by producer name: each service may publish to those exchanges only
+        /// (its broker account allows no other), and declares them at start-up.
+        /// </summary>
+        public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> PublishedBy = new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["referrals"] =
+            [
+                SchoolRegistered.Descriptor.FullName, SchoolUpdated.Descriptor.FullName, ReferralStatusChanged.Descriptor.FullName,
+                ExclusionChanged.Descriptor.FullName, DeadlineMissed.Descriptor.FullName, SchoolCalendarChanged.Descriptor.FullName,
+            ],
+            ["meetings"] = [PanelSittingScheduled.Descriptor.FullName],
+            ["placements"] = [ProviderAdded.Descriptor.FullName],
+            ["reporting"] = [],
+        };
     }
 
     /// <summary>The wire body of an event: the protobuf JSON mapping (see docs/events.md).</summary>

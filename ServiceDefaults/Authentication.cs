@@ -192,3 +192,19 @@ public static class Authentication
         return (identity, null);
     }
 }
+
+/// <summary>A record about one school's pupil: school users may see their own school's records only.</summary>
+public interface IBelongsToSchool
+{
+    string SchoolUrn { get; }
+}
+
+public static class SchoolScoping
+{
+    /// <summary>
+    /// The records this user may see: a school user's own school's, council staff and services all. Applied in the
+    /// query itself, so another school's record is never even read for a school user.
+    /// </summary>
+    public static IQueryable<T> VisibleTo<T>(this IQueryable<T> records, ClaimsPrincipal user) where T : class, IBelongsToSchool =>
+        InclusionClaims.SchoolUrnOf(user) is { } own ? records.Where(r => r.SchoolUrn == own) : records;
+}

@@ -15,7 +15,8 @@ internal static class LocalPostgres
     private const string BinDirectory = "/usr/lib/postgresql/15/bin";
     private const string User = "postgres";
 
-    public sealed record Server(IResourceBuilder<ExecutableResource> Resource, string ConnectionString);
+    /// <summary>The server, and the superuser's connection string: the app host's alone, never a service's.</summary>
+    public sealed record Server(IResourceBuilder<ExecutableResource> Resource, string ConnectionString, int Port);
 
     public static Server AddLocalPostgres(this IDistributedApplicationBuilder builder, string name, string dataRoot, int port)
     {
@@ -43,7 +44,27 @@ internal static class LocalPostgres
             .WithEndpoint(name: "tcp", port: port, targetPort: port, scheme: "tcp", isProxied: false)
             .WithHealthCheck(healthCheck)
             .ExcludeFromManifest();
-        return new Server(resource, connectionString);
+        return new Server(resource, connectionString, port);
+    }
+
+    /// <summary>
+    /// A service's own database, owned by a login role of its own that may connect to nothing else: a service that is
+    /// compromised reaches its own data only. The role and database are made (or brought up to date) when the
+    /// server is ready; the database shows healthy once the service's role can use it.
+    /// </summary>
+    public static IResourceBuilder<ConnectionResource> AddServiceDatabase(this IDistributedApplicationBuilder builder, Server server,
+        string role, string database, string secretsRoot)
+    {
+        var password = Secrets.ReadOrCreatePassword(Path.Combine(secretsRoot, $"{role}-database-password"));
+        server.Resource.OnResourceReady((_, _, cancellationToken) =>
+            ServiceDatabaseProvisioning.EnsureAsync(server.ConnectionString, role, password, database, cancellationToken));
+
+        var connectionString = $"Host=127.0.0.1;Port={server.Port};Username={role};Password={password};Database={database}";
+        var healthCheck = $"{database}-accepts-{role}";
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            healthCheck, _ => new PostgresReadyCheck(connectionString), HealthStatus.Unhealthy, tags: null));
+        return builder.AddConnection(database, connectionString, server.Resource.Resource, "PostgresDatabase")
+            .WithHealthCheck(healthCheck);
     }
 
     /// <summary>Creates the cluster the first time (under a second), owned by the user that will run it.</summary>

@@ -15,10 +15,13 @@ internal static class LocalRabbitMq
     private const string Server = "/usr/lib/rabbitmq/bin/rabbitmq-server";
     private const string User = "inclusion";
 
-    public sealed record Broker(IResourceBuilder<ExecutableResource> Resource, string ConnectionString);
+    /// <summary>The node, the operators' administrator account, and each service's own account.</summary>
+    public sealed record Broker(IResourceBuilder<ExecutableResource> Resource, string ConnectionString,
+        IReadOnlyDictionary<string, string> ServiceConnectionStrings);
 
-    public static Broker AddLocalRabbitMq(
-        this IDistributedApplicationBuilder builder, string name, string dataRoot, int amqpPort, int managementPort)
+    /// <param name="publishedBy">Each service's name and the event exchanges it publishes to.</param>
+    public static Broker AddLocalRabbitMq(this IDistributedApplicationBuilder builder, string name, string dataRoot, int amqpPort,
+        int managementPort, IReadOnlyDictionary<string, IReadOnlyList<string>> publishedBy)
     {
         var root = Path.GetFullPath(Path.Combine(dataRoot, "rabbitmq"));
         var home = Path.Combine(root, "home");
@@ -26,6 +29,10 @@ internal static class LocalRabbitMq
         Directory.CreateDirectory(Path.Combine(root, "mnesia"));
         Directory.CreateDirectory(Path.Combine(root, "log"));
         var password = Secrets.ReadOrCreatePassword(Path.Combine(root, "password"));
+        var servicePasswords = publishedBy.Keys.ToDictionary(service => service,
+            service => Secrets.ReadOrCreatePassword(Path.Combine(root, $"{service}-password")));
+        var definitions = Path.Combine(root, "definitions.json");
+        Secrets.WriteOwnerOnly(definitions, BrokerAccounts.Definitions(User, password, servicePasswords, publishedBy));
 
         var config = Path.Combine(root, "rabbitmq.conf");
         Secrets.WriteOwnerOnly(config, $"""
@@ -35,6 +42,7 @@ internal static class LocalRabbitMq
             default_user = {User}
             default_pass = {password}
             default_user_tags.administrator = true
+            load_definitions = {definitions}
             """);
         var plugins = Path.Combine(root, "enabled_plugins");
         File.WriteAllText(plugins, "[rabbitmq_management].\n");
@@ -60,11 +68,12 @@ internal static class LocalRabbitMq
             .ExcludeFromManifest();
 
         var connectionString = $"amqp://{User}:{password}@127.0.0.1:{amqpPort}/";
+        var serviceConnectionStrings = servicePasswords.ToDictionary(p => p.Key, p => $"amqp://{p.Key}:{p.Value}@127.0.0.1:{amqpPort}/");
         var healthCheck = $"{name}-accepts-amqp";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             healthCheck, _ => new AmqpReadyCheck(connectionString), HealthStatus.Unhealthy, tags: null));
         resource.WithHealthCheck(healthCheck);
-        return new Broker(resource, connectionString);
+        return new Broker(resource, connectionString, serviceConnectionStrings);
     }
 
     /// <summary>Opens a real AMQP connection: an open TCP port alone proves nothing.</summary>

@@ -27,8 +27,12 @@ internal sealed record TokenTrust(string? Authority, string? SigningKey, string 
         return new TokenTrust(null, key, issuer, audience);
     }
 
+    /// <summary>
+    /// Gives a service the trust settings. A service trusting the local key runs as Development, the only
+    /// environment in which it accepts one.
+    /// </summary>
     public IResourceBuilder<T> ApplyTo<T>(IResourceBuilder<T> service) where T : IResourceWithEnvironment =>
-        service
+        (SigningKey is null ? service : service.WithEnvironment("DOTNET_ENVIRONMENT", "Development").WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development"))
             .WithEnvironment("Authentication__Authority", Authority ?? "")
             .WithEnvironment("Authentication__SigningKey", SigningKey ?? "")
             .WithEnvironment("Authentication__Issuer", Issuer)

@@ -33,11 +33,9 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
         {
             return await ToMessageAsync(await FindAsync(NamePrefix + earlier, context, tracked: false), context.CancellationToken);
         }
-        var pupil = await database.Pupils.AsNoTracking().SingleOrDefaultAsync(p => p.Id == notice.PupilId, context.CancellationToken);
-        if (pupil is null || !InclusionClaims.MaySee(context.GetHttpContext().User, pupil.SchoolUrn))
-        {
-            throw new RecordNotFoundException(request.Exclusion.Pupil);
-        }
+        var pupil = await database.Pupils.AsNoTracking().VisibleTo(context.GetHttpContext().User)
+            .SingleOrDefaultAsync(p => p.Id == notice.PupilId, context.CancellationToken)
+            ?? throw new RecordNotFoundException(request.Exclusion.Pupil);
 
         // The yearly cap counts every suspension of the child at any school, under every record of their UPN (another
         // school's record may await the team as a duplicate): two notices for one child at once must not both pass
@@ -79,11 +77,10 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
         validation
             .Check(request.SchoolUrn.Length == 0 || SchoolIdentifiers.IsUrn(request.SchoolUrn), "school_urn", "must be a 6-digit URN")
             .ThrowIfInvalid();
-        var query = database.Exclusions.AsNoTracking();
-        var school = InclusionClaims.SchoolUrnOf(context.GetHttpContext().User) ?? (request.SchoolUrn.Length > 0 ? request.SchoolUrn : null);
-        if (school is not null)
+        var query = database.Exclusions.AsNoTracking().VisibleTo(context.GetHttpContext().User);
+        if (request.SchoolUrn.Length > 0 && InclusionClaims.SchoolUrnOf(context.GetHttpContext().User) is null)
         {
-            query = query.Where(e => e.SchoolUrn == school);
+            query = query.Where(e => e.SchoolUrn == request.SchoolUrn); // a school user always gets its own
         }
         if (pupilId is not null)
         {
@@ -157,10 +154,8 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
         var id = validation.ResourceId(name, NamePrefix, "name");
         validation.ThrowIfInvalid();
         var query = tracked ? database.Exclusions : database.Exclusions.AsNoTracking();
-        var exclusion = await query.SingleOrDefaultAsync(e => e.Id == id, context.CancellationToken);
-        return exclusion is null || !InclusionClaims.MaySee(context.GetHttpContext().User, exclusion.SchoolUrn)
-            ? throw new RecordNotFoundException(name)
-            : exclusion;
+        return await query.VisibleTo(context.GetHttpContext().User).SingleOrDefaultAsync(e => e.Id == id, context.CancellationToken)
+            ?? throw new RecordNotFoundException(name);
     }
 
     private async Task<ExclusionMessage> ToMessageAsync(Exclusion exclusion, CancellationToken cancellationToken) =>

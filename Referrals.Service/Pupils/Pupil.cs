@@ -52,7 +52,7 @@ public sealed class SchoolSpell
 }
 
 /// <summary>A child known to the service: one record across referrals, exclusions and schools.</summary>
-public sealed class Pupil
+public sealed class Pupil : IBelongsToSchool
 {
     public const int MaxNameLength = 100;
     private readonly List<SchoolSpell> _schoolHistory = [];

@@ -101,15 +101,14 @@ public sealed class PupilsApi(ReferralsDatabase database, AuditTrail audit, Time
             .ThrowIfInvalid();
         var ownSchool = InclusionClaims.SchoolUrnOf(context.GetHttpContext().User);
         new RequestValidation().Check(!request.DuplicatesOnly || ownSchool is null, "duplicates_only", "is for the Inclusion Team").ThrowIfInvalid();
-        var school = ownSchool ?? (request.SchoolUrn.Length > 0 ? request.SchoolUrn : null);
-        var query = database.Pupils.AsNoTracking().Where(p => p.MergedInto == null);
+        var query = database.Pupils.AsNoTracking().VisibleTo(context.GetHttpContext().User).Where(p => p.MergedInto == null);
         if (request.DuplicatesOnly)
         {
             query = query.Where(p => p.DuplicateOf != null);
         }
-        if (school is not null)
+        if (request.SchoolUrn.Length > 0 && InclusionClaims.SchoolUrnOf(context.GetHttpContext().User) is null)
         {
-            query = query.Where(p => p.SchoolUrn == school);
+            query = query.Where(p => p.SchoolUrn == request.SchoolUrn); // a school user always gets its own
         }
         if (page.After is not null)
         {
@@ -208,14 +207,10 @@ public sealed class PupilsApi(ReferralsDatabase database, AuditTrail audit, Time
         var id = validation.ResourceId(name, NamePrefix, field);
         validation.ThrowIfInvalid();
         var query = tracked ? database.Pupils : database.Pupils.AsNoTracking();
-        var pupil = await query.SingleOrDefaultAsync(p => p.Id == id, context.CancellationToken);
-        if (pupil?.MergedInto is { } one)
-        {
-            pupil = await query.SingleAsync(p => p.Id == one, context.CancellationToken);
-        }
-        return pupil is null || !InclusionClaims.MaySee(context.GetHttpContext().User, pupil.SchoolUrn)
-            ? throw new RecordNotFoundException(name)
-            : pupil;
+        // A duplicate folded into another record reads as that record.
+        var one = await database.Pupils.Where(p => p.Id == id).Select(p => p.MergedInto ?? p.Id).SingleOrDefaultAsync(context.CancellationToken);
+        return await query.VisibleTo(context.GetHttpContext().User).SingleOrDefaultAsync(p => p.Id == one, context.CancellationToken)
+            ?? throw new RecordNotFoundException(name);
     }
 
     private static (string FamilyName, Guid Id) ParseSortKey(string key)

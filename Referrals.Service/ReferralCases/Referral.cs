@@ -65,7 +65,7 @@ public sealed record ReferralForm(
 /// A school's referral of one pupil and the team's handling of it. The state machine guards itself: a step the
 /// referral is not in a state for is refused with the reason.
 /// </summary>
-public sealed class Referral
+public sealed class Referral : IBelongsToSchool
 {
     private string _formJson = "";
 

@@ -38,11 +38,9 @@ public sealed class ReferralsApi(ReferralsDatabase database, AuditTrail audit, T
         {
             return ToMessage(await FindAsync(NamePrefix + earlier, context, tracked: false));
         }
-        var pupil = await database.Pupils.AsNoTracking().SingleOrDefaultAsync(p => p.Id == pupilId, context.CancellationToken);
-        if (pupil is null || !InclusionClaims.MaySee(context.GetHttpContext().User, pupil.SchoolUrn))
-        {
-            throw new RecordNotFoundException(request.Pupil);
-        }
+        var pupil = await database.Pupils.AsNoTracking().VisibleTo(context.GetHttpContext().User)
+            .SingleOrDefaultAsync(p => p.Id == pupilId, context.CancellationToken)
+            ?? throw new RecordNotFoundException(request.Pupil);
         await RequireOwnExclusionsAsync(form, pupil.Id, context.CancellationToken);
         var referral = Referral.Draft(pupil.Id, pupil.SchoolUrn, form, time.GetUtcNow());
         database.Referrals.Add(referral);
@@ -69,11 +67,10 @@ public sealed class ReferralsApi(ReferralsDatabase database, AuditTrail audit, T
         var madeTo = request.MadeTo is null ? (DateOnly?)null : validation.RequireDate(request.MadeTo, "made_to");
         validation.ThrowIfInvalid();
 
-        var query = database.Referrals.AsNoTracking();
-        var school = InclusionClaims.SchoolUrnOf(context.GetHttpContext().User) ?? (request.SchoolUrn.Length > 0 ? request.SchoolUrn : null);
-        if (school is not null)
+        var query = database.Referrals.AsNoTracking().VisibleTo(context.GetHttpContext().User);
+        if (request.SchoolUrn.Length > 0 && InclusionClaims.SchoolUrnOf(context.GetHttpContext().User) is null)
         {
-            query = query.Where(r => r.SchoolUrn == school);
+            query = query.Where(r => r.SchoolUrn == request.SchoolUrn); // a school user always gets its own
         }
         if (request.Status != ReferralStatusMessage.Unspecified)
         {
@@ -207,10 +204,8 @@ public sealed class ReferralsApi(ReferralsDatabase database, AuditTrail audit, T
         var id = validation.ResourceId(name, NamePrefix, "name");
         validation.ThrowIfInvalid();
         var query = tracked ? database.Referrals : database.Referrals.AsNoTracking();
-        var referral = await query.SingleOrDefaultAsync(r => r.Id == id, context.CancellationToken);
-        return referral is null || !InclusionClaims.MaySee(context.GetHttpContext().User, referral.SchoolUrn)
-            ? throw new RecordNotFoundException(name)
-            : referral;
+        return await query.VisibleTo(context.GetHttpContext().User).SingleOrDefaultAsync(r => r.Id == id, context.CancellationToken)
+            ?? throw new RecordNotFoundException(name);
     }
 
     private ReferralForm ReadForm(ReferralFormMessage given, RequestValidation validation)

@@ -6,6 +6,8 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using InclusionServices.Tests;
+using Npgsql;
+using RabbitMQ.Client;
 
 namespace InclusionServices.AppHost.Tests;
 
@@ -37,7 +39,6 @@ public sealed class WholeSuiteTests
             $"--Infrastructure:PostgresPort={FreePort()}",
             $"--Infrastructure:RabbitMqPort={amqpPort}",
             $"--Infrastructure:RabbitMqManagementPort={FreePort()}",
-            $"--Authentication:SigningKey={Tokens.SigningKey}",
             $"--Authentication:Issuer={Tokens.Issuer}",
             $"--Authentication:Audience={Tokens.Audience}",
         ];
@@ -54,20 +55,83 @@ public sealed class WholeSuiteTests
             Assert.True(health.Status == HealthCheckResponse.Types.ServingStatus.Serving, $"{name}: {health.Status}");
         }
 
+        // No key was given: the app host made one for this machine, beside the local data, and tokens are signed with it.
+        var signingKey = (await File.ReadAllTextAsync(Path.Combine(work, "apphost", "signing-key"), timeout.Token)).Trim();
+        Metadata As(string role) => new() { { "Authorization", "Bearer " + Tokens.For(role, signingKey: signingKey) } };
         using var referrals = GrpcChannel.ForAddress(app.GetEndpoint("referrals", "grpc"));
         var schools = new Inclusion.Referrals.V1.Schools.SchoolsClient(referrals);
         var unauthenticated = await Assert.ThrowsAsync<RpcException>(() =>
             schools.ListSchoolsAsync(new Inclusion.Referrals.V1.ListSchoolsRequest(), cancellationToken: timeout.Token).ResponseAsync);
         Assert.Equal(StatusCode.Unauthenticated, unauthenticated.StatusCode);
         var listed = await schools.ListSchoolsAsync(new Inclusion.Referrals.V1.ListSchoolsRequest(),
-            Tokens.Header("officer"), cancellationToken: timeout.Token);
+            As("officer"), cancellationToken: timeout.Token);
         Assert.Empty(listed.Schools);
+
+        await EachServiceReachesOnlyItsOwnDatabaseAndExchanges(app, timeout.Token);
+        SecretsAreReadableByTheirOwnerOnly(Path.Combine(work, "apphost"));
 
         using var reporting = GrpcChannel.ForAddress(app.GetEndpoint("reporting", "grpc"));
         var summary = await new Inclusion.Reporting.V1.ExclusionPreventionReports.ExclusionPreventionReportsClient(reporting)
             .GetExclusionPreventionSummaryAsync(new Inclusion.Reporting.V1.GetExclusionPreventionSummaryRequest { SchoolYearStart = 2025 },
-                Tokens.Header("analyst"), cancellationToken: timeout.Token);
+                As("analyst"), cancellationToken: timeout.Token);
         Assert.Equal(2025, summary.SchoolYearStart);
+    }
+
+    /// <summary>
+    /// Hole 8: every service connected as the PostgreSQL superuser and one RabbitMQ administrator served all. Each
+    /// now has a role owning only its database, and a broker account that may publish only its own events.
+    /// </summary>
+    private static async Task EachServiceReachesOnlyItsOwnDatabaseAndExchanges(DistributedApplication app, CancellationToken cancellationToken)
+    {
+        var referralsDb = new NpgsqlConnectionStringBuilder(await app.GetConnectionStringAsync("referralsdb", cancellationToken));
+        Assert.Equal("referrals", referralsDb.Username);
+        await using (var own = new NpgsqlConnection(referralsDb.ConnectionString))
+        {
+            await own.OpenAsync(cancellationToken);
+            await using var owner = new NpgsqlCommand("SELECT tableowner FROM pg_tables WHERE tablename = 'pupils'", own);
+            Assert.Equal("referrals", await owner.ExecuteScalarAsync(cancellationToken));
+        }
+        var elsewhere = new NpgsqlConnectionStringBuilder(referralsDb.ConnectionString) { Database = "meetingsdb" };
+        await using (var other = new NpgsqlConnection(elsewhere.ConnectionString))
+        {
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => other.OpenAsync(cancellationToken));
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+        }
+
+        var factory = new ConnectionFactory { Uri = new Uri((await app.GetConnectionStringAsync("referrals-broker", cancellationToken))!) };
+        await using var connection = await factory.CreateConnectionAsync(cancellationToken);
+        await using (var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken))
+        {
+            // Its own event's exchange: allowed.
+            await channel.BasicPublishAsync("inclusion.events.v1.SchoolRegistered", "", Array.Empty<byte>(), cancellationToken);
+        }
+        await using (var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken))
+        {
+            // Another service's: the broker closes the channel with ACCESS_REFUSED (403).
+            await channel.ExchangeDeclarePassiveAsync("inclusion.events.v1.SchoolRegistered", cancellationToken);
+            var forged = await Assert.ThrowsAnyAsync<RabbitMQ.Client.Exceptions.OperationInterruptedException>(async () =>
+            {
+                await channel.ExchangeDeclareAsync("inclusion.events.v1.PanelSittingScheduled", "fanout", durable: true, cancellationToken: cancellationToken);
+                await channel.BasicPublishAsync("inclusion.events.v1.PanelSittingScheduled", "", Array.Empty<byte>(), cancellationToken);
+                await channel.BasicQosAsync(0, 1, false, cancellationToken); // a round trip that surfaces the closed channel
+            });
+            Assert.Equal(403, (int?)forged.ShutdownReason?.ReplyCode);
+        }
+    }
+
+    private static void SecretsAreReadableByTheirOwnerOnly(string dataRoot)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // no Unix file modes there
+        }
+        var secrets = new[] { "signing-key", "postgres/password", "rabbitmq/password", "rabbitmq/rabbitmq.conf", "rabbitmq/definitions.json",
+            "secrets/referrals-database-password", "rabbitmq/referrals-password" };
+        foreach (var secret in secrets)
+        {
+            var mode = File.GetUnixFileMode(Path.Combine(dataRoot, secret));
+            Assert.True(mode == (UnixFileMode.UserRead | UnixFileMode.UserWrite), $"{secret}: {mode}");
+        }
     }
 
     private static bool IsFree(int port)
