@@ -8,8 +8,9 @@ var builder = DistributedApplication.CreateBuilder(args);
 var infrastructure = SuiteInfrastructure.Add(builder);
 var tokens = TokenTrust.Resolve(builder.Configuration, infrastructure.DataRoot);
 
-builder.AddInclusionService<Projects.Referrals_Service>("referrals", infrastructure, tokens);
-builder.AddInclusionService<Projects.Meetings_Service>("meetings", infrastructure, tokens);
+var referrals = builder.AddInclusionService<Projects.Referrals_Service>("referrals", infrastructure, tokens);
+// Meetings asks Referrals about pupils over gRPC, found by service discovery.
+builder.AddInclusionService<Projects.Meetings_Service>("meetings", infrastructure, tokens).WithReference(referrals);
 builder.AddInclusionService<Projects.Placements_Service>("placements", infrastructure, tokens);
 builder.AddInclusionService<Projects.Reporting_Service>("reporting", infrastructure, tokens);
 

@@ -15,6 +15,9 @@ public abstract class IdempotentConsumer<TEvent, TDatabase>(TDatabase database, 
 {
     protected TDatabase Database => database;
 
+    /// <summary>The time events recorded by the consumer are stamped with.</summary>
+    protected TimeProvider Time => time;
+
     public async Task Consume(ConsumeContext<TEvent> context)
     {
         var integrationEvent = context.Message;

@@ -17,6 +17,11 @@ namespace Inclusion.Events.V1
     public sealed partial class PanelSittingScheduled : IIntegrationEvent;
     public sealed partial class ProviderAdded : IIntegrationEvent;
     public sealed partial class SchoolCalendarChanged : IIntegrationEvent;
+    public sealed partial class MeetingChanged : IIntegrationEvent;
+    public sealed partial class MeetingActionOverdue : IIntegrationEvent;
+    public sealed partial class MeetingFollowedByPermanentExclusion : IIntegrationEvent;
+    public sealed partial class PanelCaseListed : IIntegrationEvent;
+    public sealed partial class PanelDecisionMade : IIntegrationEvent;
 }
 
 namespace InclusionServices.EventBus
@@ -27,7 +32,13 @@ namespace InclusionServices.EventBus
     public static class EventCatalog
     {
         private static readonly IReadOnlyDictionary<string, MessageDescriptor> ByName =
-            new[] { SchoolRegistered.Descriptor, SchoolUpdated.Descriptor, ReferralStatusChanged.Descriptor, ExclusionChanged.Descriptor, DeadlineMissed.Descriptor, PanelSittingScheduled.Descriptor, ProviderAdded.Descriptor, SchoolCalendarChanged.Descriptor }
+            new[]
+            {
+                SchoolRegistered.Descriptor, SchoolUpdated.Descriptor, ReferralStatusChanged.Descriptor, ExclusionChanged.Descriptor,
+                DeadlineMissed.Descriptor, SchoolCalendarChanged.Descriptor, PanelSittingScheduled.Descriptor, MeetingChanged.Descriptor,
+                MeetingActionOverdue.Descriptor, MeetingFollowedByPermanentExclusion.Descriptor, PanelCaseListed.Descriptor,
+                PanelDecisionMade.Descriptor, ProviderAdded.Descriptor,
+            }
                 .ToDictionary(d => d.FullName);
 
         /// <summary>Reads an event from its protobuf JSON; unknown fields from newer producers are ignored.</summary>
@@ -49,7 +60,11 @@ namespace InclusionServices.EventBus
                 SchoolRegistered.Descriptor.FullName, SchoolUpdated.Descriptor.FullName, ReferralStatusChanged.Descriptor.FullName,
                 ExclusionChanged.Descriptor.FullName, DeadlineMissed.Descriptor.FullName, SchoolCalendarChanged.Descriptor.FullName,
             ],
-            ["meetings"] = [PanelSittingScheduled.Descriptor.FullName],
+            ["meetings"] =
+            [
+                PanelSittingScheduled.Descriptor.FullName, MeetingChanged.Descriptor.FullName, MeetingActionOverdue.Descriptor.FullName,
+                MeetingFollowedByPermanentExclusion.Descriptor.FullName, PanelCaseListed.Descriptor.FullName, PanelDecisionMade.Descriptor.FullName,
+            ],
             ["placements"] = [ProviderAdded.Descriptor.FullName],
             ["reporting"] = [],
         };

@@ -1,6 +1,9 @@
 using InclusionServices.CalendarOverrides;
 using InclusionServices.EventBus;
-using InclusionServices.Meetings.PanelSittings;
+using InclusionServices.Meetings.Consumers;
+using InclusionServices.Meetings.Meetings;
+using InclusionServices.Meetings.Panel;
+using InclusionServices.Meetings.Pupils;
 using InclusionServices.Meetings.Storage;
 using InclusionServices.ServiceDefaults;
 
@@ -15,11 +18,24 @@ builder.AddServiceDefaults();
 builder.AddSchoolCalendar();
 builder.AddServiceDatabase<MeetingsDatabase>(MeetingsDatabase.ConnectionName);
 builder.Services.AddAuditTrail<MeetingsDatabase>();
-builder.AddEventBus<MeetingsDatabase>(bus => bus.AddConsumer<SchoolCalendarChangedConsumer<MeetingsDatabase>>());
+builder.AddEventBus<MeetingsDatabase>(bus =>
+{
+    bus.AddConsumer<SchoolCalendarChangedConsumer<MeetingsDatabase>>();
+    bus.AddConsumer<ExclusionChangedConsumer>();
+    bus.AddConsumer<ReferralStatusConsumer>();
+});
+// Referrals, found by service discovery: its gRPC endpoint, called as this service.
+builder.Services.AddSuiteGrpcClient<Inclusion.Referrals.V1.Pupils.PupilsClient>(new Uri("http://_grpc.referrals"));
+builder.Services.AddScoped<PupilDirectory>();
+builder.Services.Configure<MeetingsOptions>(builder.Configuration.GetSection(MeetingsOptions.SectionName));
+builder.Services.AddHostedService<PanelSittingsSeed>();
+builder.Services.AddHostedService<OverdueActionWatcher>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapInclusionGrpcService<EventHistoryApi<MeetingsDatabase>>();
 app.MapInclusionGrpcService<AuditTrailApi<MeetingsDatabase>>();
+app.MapInclusionGrpcService<MeetingsApi>();
 app.MapInclusionGrpcService<PanelSittingsApi>();
+app.MapInclusionGrpcService<PanelCasesApi>();
 await app.RunAsync();

@@ -1,7 +1,9 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.ClientFactory;
+using Grpc.Net.Client.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace InclusionServices.ServiceDefaults;
 
@@ -34,18 +36,53 @@ public sealed class DefaultDeadlineInterceptor(TimeSpan deadline, TimeProvider t
     }
 }
 
+/// <summary>The caller of another service of the suite could not reach it (after retries). Becomes Unavailable.</summary>
+public sealed class DependencyUnavailableException(string service, Exception inner)
+    : Exception($"{service} cannot be reached just now; try again shortly.", inner);
+
 public static class GrpcClients
 {
     public static readonly TimeSpan DefaultDeadline = TimeSpan.FromSeconds(10);
 
+    /// <summary>A refused connection or a restart is retried a few times, quickly, before the caller is told.</summary>
+    private static readonly ServiceConfig RetryWhileUnavailable = new()
+    {
+        MethodConfigs =
+        {
+            new MethodConfig
+            {
+                Names = { MethodName.Default },
+                RetryPolicy = new RetryPolicy
+                {
+                    MaxAttempts = 4,
+                    InitialBackoff = TimeSpan.FromMilliseconds(200),
+                    MaxBackoff = TimeSpan.FromSeconds(1),
+                    BackoffMultiplier = 2,
+                    RetryableStatusCodes = { StatusCode.Unavailable },
+                },
+            },
+        },
+    };
+
     /// <summary>
-    /// Registers a client of another service of the suite, found by service discovery
-    /// (e.g. "http://referrals"), with a default deadline and the suite's standard resilience.
+    /// Registers a client of another service of the suite, found by service discovery (e.g. "http://_grpc.referrals"),
+    /// that calls as this service (the service role), with a default deadline and retries while the callee is
+    /// unavailable. gRPC keeps its own deadlines and retries (HTTP resilience handlers, whose timeouts would cut
+    /// streams short, are added only to plain HTTP clients).
     /// </summary>
     public static IHttpClientBuilder AddSuiteGrpcClient<TClient>(this IServiceCollection services, Uri address)
         where TClient : class
     {
+        services.TryAddSingleton<ServiceTokens>();
         return services.AddGrpcClient<TClient>(options => options.Address = address)
+            .ConfigureChannel(channel =>
+            {
+                channel.ServiceConfig = RetryWhileUnavailable;
+                // Inside the suite's local network calls are h2c; in production they go over TLS.
+                channel.UnsafeUseInsecureChannelCallCredentials = address.Scheme == Uri.UriSchemeHttp;
+            })
+            .AddCallCredentials(async (_, metadata, provider) =>
+                metadata.Add("Authorization", "Bearer " + await provider.GetRequiredService<ServiceTokens>().GetAsync(CancellationToken.None)))
             .AddInterceptor(InterceptorScope.Client, provider =>
                 new DefaultDeadlineInterceptor(DefaultDeadline, provider.GetRequiredService<TimeProvider>()));
     }

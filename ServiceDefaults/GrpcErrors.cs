@@ -96,6 +96,8 @@ public sealed partial class GrpcErrorInterceptor(ILogger<GrpcErrorInterceptor> l
                 return new RpcException(new Grpc.Core.Status(StatusCode.NotFound, notFound.Message));
             case PreconditionFailedException refused:
                 return new RpcException(new Grpc.Core.Status(StatusCode.FailedPrecondition, refused.Message));
+            case DependencyUnavailableException unavailable:
+                return new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, unavailable.Message));
             case ConcurrentChangeException conflict:
                 return new RpcException(new Grpc.Core.Status(StatusCode.Aborted, conflict.Message));
             case DbUpdateException { InnerException: Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation } unique }

@@ -54,3 +54,23 @@ public readonly record struct PageRequest(int Size, string? After)
         }
     }
 }
+
+/// <summary>Keyset sort keys that several lists share: a date, then an id to break ties.</summary>
+public static class SortKeys
+{
+    public static string DateAndId(DateOnly date, Guid id) =>
+        $"{date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}|{id}";
+
+    /// <summary>The key a page token holds, or default with a page_token violation when it is not one of these.</summary>
+    public static (DateOnly Date, Guid Id) DateAndId(string key, RequestValidation validation)
+    {
+        var parts = key.Split('|');
+        if (parts.Length == 2 && DateOnly.TryParseExact(parts[0], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out var date) && Guid.TryParse(parts[1], out var id))
+        {
+            return (date, id);
+        }
+        validation.Check(false, "page_token", "is not a token this service issued");
+        return default;
+    }
+}

@@ -51,6 +51,20 @@ public sealed class RequestValidation
         return Guid.Empty;
     }
 
+    /// <summary>
+    /// The etag a client read with a record (PostgreSQL's row version), to detect a concurrent change; 0 with a
+    /// violation of <paramref name="field"/> when it is not one.
+    /// </summary>
+    public uint Etag(string? etag, string what, string field = "etag")
+    {
+        if (uint.TryParse(etag, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version))
+        {
+            return version;
+        }
+        _violations.Add(new FieldViolation(field, $"must be the etag read with the {what}"));
+        return 0;
+    }
+
     public void ThrowIfInvalid()
     {
         if (_violations.Count > 0)

@@ -18,11 +18,9 @@ public static class ServiceDefaultsExtensions
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddServiceDiscovery();
-        builder.Services.ConfigureHttpClientDefaults(http =>
-        {
-            http.AddStandardResilienceHandler();
-            http.AddServiceDiscovery();
-        });
+        // gRPC clients keep their own deadlines and retries (GrpcClients); plain HTTP clients get the standard handler.
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
+        builder.Services.AddHttpClient(nameof(ServiceTokens)).AddStandardResilienceHandler();
 
         builder.Services.AddGrpc(options =>
         {

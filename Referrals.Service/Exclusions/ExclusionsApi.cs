@@ -143,6 +143,8 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
             Sessions = exclusion.Sessions,
             Pupil = await ReportAttributes.LoadAsync(database, exclusion.PupilId, exclusion.SchoolUrn, cancellationToken),
             Decision = decision,
+            IrpAppliedOn = step == ExclusionStep.IrpRequested && exclusion.IrpApplied is { } applied
+                ? applied.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "",
         };
         changed.ReasonCodes.AddRange(exclusion.ReasonCodes);
         database.RecordEvent(changed, NamePrefix + exclusion.Id, time.GetUtcNow());

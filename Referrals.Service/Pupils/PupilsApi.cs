@@ -183,6 +183,27 @@ public sealed class PupilsApi(ReferralsDatabase database, AuditTrail audit, Time
         return ToMessage(primary, context);
     }
 
+    public override async Task<PupilAttributes> GetPupilAttributes(GetPupilAttributesRequest request, ServerCallContext context)
+    {
+        var pupil = await FindVisibleAsync(request.Name, "name", context);
+        await audit.NoteReadsAsync([(pupil.Id, NamePrefix + pupil.Id)], context.CancellationToken);
+        var phase = await database.Schools.Where(s => s.Urn == pupil.SchoolUrn).Select(s => s.Phase).SingleAsync(context.CancellationToken);
+        return new PupilAttributes
+        {
+            Pupil = NamePrefix + pupil.Id,
+            SchoolUrn = pupil.SchoolUrn,
+            Phase = (SchoolPhaseOfPupil)phase,
+            YearGroup = pupil.YearGroup,
+            SenStatus = (Inclusion.Referrals.V1.SenStatus)pupil.SenStatus,
+            FreeSchoolMeals = pupil.FreeSchoolMeals,
+            Sex = pupil.Sex == PupilSex.Female ? "F" : "M",
+            EthnicityCode = pupil.Profile.EthnicityCode ?? "",
+            LookedAfter = pupil.LookedAfter,
+            ChildInNeed = pupil.ChildInNeed,
+            ChildProtection = pupil.ChildProtection,
+        };
+    }
+
     /// <summary>The pupil's audit trail in this service, as inclusion.audit.v1.AuditTrail also serves it.</summary>
     public override async Task<ListRecordAccessResponse> ListRecordAccess(ListRecordAccessRequest request, ServerCallContext context)
     {

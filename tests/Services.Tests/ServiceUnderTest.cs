@@ -1,20 +1,28 @@
+using System.Net;
+using System.Net.Sockets;
 using Grpc.Net.Client;
+using InclusionServices.ServiceDefaults;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InclusionServices.Tests;
 
 /// <summary>
-/// One service, hosted in memory with its real gRPC pipeline, against a database of its own on the real
-/// PostgreSQL and the real RabbitMQ broker. The schema is made by the same migrations the migration step applies.
+/// One service, hosted with its real gRPC pipeline, against a database of its own on the real PostgreSQL and the real
+/// RabbitMQ broker. The schema is made by the same migrations, before the service starts, as the migration step
+/// does. In memory by default; on Kestrel with real ports when another service must call it over the network.
 /// </summary>
 public abstract class ServiceUnderTest<TEntryPoint, TDatabase>(string connectionName)
     : WebApplicationFactory<TEntryPoint>, IAsyncLifetime
     where TEntryPoint : class
     where TDatabase : DbContext
 {
+    private int _grpcPort;
+    private int _httpPort;
+
     public string DatabaseConnectionString { get; } = TestServers.NewDatabase(connectionName);
 
     public GrpcChannel Channel { get; private set; } = null!;
@@ -22,25 +30,56 @@ public abstract class ServiceUnderTest<TEntryPoint, TDatabase>(string connection
     /// <summary>The broker (a virtual host of this fixture's own unless set before the service starts).</summary>
     public string? BrokerConnectionString { get; set; }
 
+    /// <summary>Settings beyond the tests' own (e.g. where another service is found), set before the service starts.</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    /// <summary>The clock the service runs on (TimeProvider.System unless set before the service starts).</summary>
+    public TimeProvider? Clock { get; set; }
+
+    /// <summary>Where the service's gRPC endpoint listens when it runs on Kestrel.</summary>
+    public Uri GrpcAddress => new($"http://127.0.0.1:{_grpcPort}");
+
+    /// <summary>Run on Kestrel with real ports, for callers outside the test process (other services).</summary>
+    protected virtual bool OnKestrel => false;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         // UseSetting, not ConfigureAppConfiguration: the services read connection strings while building.
         builder.UseSetting($"ConnectionStrings:{connectionName}", DatabaseConnectionString);
         builder.UseSetting("ConnectionStrings:rabbitmq", BrokerConnectionString);
-        foreach (var (key, value) in Tokens.ServiceSettings.Concat(TestServers.QuickEventBusSettings))
+        foreach (var (key, value) in Tokens.ServiceSettings.Concat(TestServers.QuickEventBusSettings).Concat(Settings))
         {
             builder.UseSetting(key, value);
+        }
+        if (OnKestrel)
+        {
+            builder.UseSetting("Kestrel:Endpoints:grpc:Url", $"http://127.0.0.1:{_grpcPort}");
+            builder.UseSetting("Kestrel:Endpoints:http:Url", $"http://127.0.0.1:{_httpPort}");
+        }
+        if (Clock is { } clock)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(clock));
         }
     }
 
     public async Task InitializeAsync()
     {
         BrokerConnectionString ??= await TestServers.NewVirtualHostAsync(connectionName);
-        await using (var scope = Services.CreateAsyncScope())
+        await using (var database = NewDatabase())
         {
-            await scope.ServiceProvider.GetRequiredService<TDatabase>().Database.MigrateAsync();
+            await database.Database.MigrateAsync();
         }
-        Channel = GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
+        if (OnKestrel)
+        {
+            (_grpcPort, _httpPort) = (FreePort(), FreePort());
+            UseKestrel();
+            StartServer();
+            Channel = GrpcChannel.ForAddress(GrpcAddress);
+        }
+        else
+        {
+            Channel = GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
+        }
     }
 
     /// <summary>Runs <paramref name="work"/> against the service's database, for arranging or checking rows.</summary>
@@ -53,10 +92,21 @@ public abstract class ServiceUnderTest<TEntryPoint, TDatabase>(string connection
     async Task IAsyncLifetime.DisposeAsync()
     {
         Channel?.Dispose();
-        await using (var scope = Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<TDatabase>().Database.EnsureDeletedAsync();
-        }
         await DisposeAsync();
+        await using var database = NewDatabase();
+        await database.Database.EnsureDeletedAsync();
+    }
+
+    private TDatabase NewDatabase()
+    {
+        var options = new DbContextOptionsBuilder<TDatabase>().UseServiceDatabase(DatabaseConnectionString).Options;
+        return (TDatabase)Activator.CreateInstance(typeof(TDatabase), options)!;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -135,14 +135,296 @@ namespace InclusionServices.Meetings.Storage.Migrations
                     b.ToTable("outbox_events", (string)null);
                 });
 
-            modelBuilder.Entity("InclusionServices.Meetings.PanelSittings.PanelSitting", b =>
+            modelBuilder.Entity("InclusionServices.Meetings.Consumers.AcceptedReferral", b =>
+                {
+                    b.Property<Guid>("ReferralId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("referral_id");
+
+                    b.Property<bool>("Open")
+                        .HasColumnType("boolean")
+                        .HasColumnName("open");
+
+                    b.Property<string>("Pupil")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("pupil");
+
+                    b.Property<long>("SourceSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("source_sequence");
+
+                    b.HasKey("ReferralId")
+                        .HasName("pk_accepted_referrals");
+
+                    b.ToTable("accepted_referrals", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Meetings.Meetings.IrpReviewDuty", b =>
+                {
+                    b.Property<Guid>("ExclusionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("exclusion_id");
+
+                    b.Property<DateOnly>("AppliedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("applied_on");
+
+                    b.Property<string>("DeadlineNotCountedReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("deadline_not_counted_reason");
+
+                    b.Property<Guid?>("MeetingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("meeting_id");
+
+                    b.Property<DateOnly?>("PanelDeadline")
+                        .HasColumnType("date")
+                        .HasColumnName("panel_deadline");
+
+                    b.Property<Guid>("PupilId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pupil_id");
+
+                    b.Property<string>("SchoolUrn")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("school_urn");
+
+                    b.HasKey("ExclusionId")
+                        .HasName("pk_irp_reviews");
+
+                    b.ToTable("irp_reviews", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Meetings.Meetings.Meeting", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
-                    b.Property<DateOnly>("CutOffDate")
+                    b.Property<string>("Attendees")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("attendees");
+
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("cancel_reason");
+
+                    b.Property<string>("Contributions")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("contributions");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("ExclusionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("exclusion_id");
+
+                    b.Property<Guid?>("FollowedByExclusionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("followed_by_exclusion_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LeadOfficer")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("lead_officer");
+
+                    b.Property<DateOnly>("MeetingDate")
+                        .HasColumnType("date")
+                        .HasColumnName("meeting_date");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("OutcomeDetails")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("outcome_details");
+
+                    b.Property<string>("Pupil")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("pupil");
+
+                    b.Property<Guid>("PupilId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pupil_id");
+
+                    b.Property<string>("SchoolUrn")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("school_urn");
+
+                    b.Property<string>("Slot")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("slot");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<DateOnly?>("StatutoryDeadline")
+                        .HasColumnType("date")
+                        .HasColumnName("statutory_deadline");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_meetings");
+
+                    b.HasIndex("MeetingDate", "Id")
+                        .HasDatabaseName("ix_meetings_meeting_date_id");
+
+                    b.HasIndex("PupilId", "MeetingDate")
+                        .HasDatabaseName("ix_meetings_pupil_id_meeting_date");
+
+                    b.HasIndex("SchoolUrn", "MeetingDate")
+                        .HasDatabaseName("ix_meetings_school_urn_meeting_date");
+
+                    b.ToTable("meetings", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Meetings.Meetings.MeetingAction", b =>
+                {
+                    b.Property<Guid>("MeetingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("meeting_id");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<DateOnly?>("CompletedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("completed_on");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("description");
+
+                    b.Property<DateOnly>("DueDate")
+                        .HasColumnType("date")
+                        .HasColumnName("due_date");
+
+                    b.Property<DateTimeOffset?>("OverdueReportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("overdue_reported_at");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("owner");
+
+                    b.HasKey("MeetingId", "Number")
+                        .HasName("pk_meeting_actions");
+
+                    b.HasIndex("DueDate")
+                        .HasDatabaseName("ix_meeting_actions_awaiting_overdue")
+                        .HasFilter("completed_on IS NULL AND overdue_reported_at IS NULL");
+
+                    b.ToTable("meeting_actions", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Meetings.Panel.PanelCase", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Decision")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("decision");
+
+                    b.Property<string>("DecisionNotes")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("decision_notes");
+
+                    b.Property<string>("Phase")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("phase");
+
+                    b.Property<string>("Pupil")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("pupil");
+
+                    b.Property<Guid>("PupilId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pupil_id");
+
+                    b.Property<string>("SchoolUrn")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("school_urn");
+
+                    b.Property<Guid>("SittingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sitting_id");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("source");
+
+                    b.Property<DateOnly>("SubmittedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("submitted_on");
+
+                    b.HasKey("Id")
+                        .HasName("pk_panel_cases");
+
+                    b.HasIndex("SittingId", "Id")
+                        .HasDatabaseName("ix_panel_cases_sitting_id_id");
+
+                    b.ToTable("panel_cases", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Meetings.Panel.PanelSitting", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateOnly?>("CutOffDate")
                         .HasColumnType("date")
                         .HasColumnName("cut_off_date");
 
@@ -155,6 +437,12 @@ namespace InclusionServices.Meetings.Storage.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("phase");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
 
                     b.HasKey("Id")
                         .HasName("pk_panel_sittings");
@@ -266,6 +554,31 @@ namespace InclusionServices.Meetings.Storage.Migrations
                         .HasName("pk_idempotent_requests");
 
                     b.ToTable("idempotent_requests", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Meetings.Meetings.MeetingAction", b =>
+                {
+                    b.HasOne("InclusionServices.Meetings.Meetings.Meeting", null)
+                        .WithMany("Actions")
+                        .HasForeignKey("MeetingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_meeting_actions_meetings_meeting_id");
+                });
+
+            modelBuilder.Entity("InclusionServices.Meetings.Panel.PanelCase", b =>
+                {
+                    b.HasOne("InclusionServices.Meetings.Panel.PanelSitting", null)
+                        .WithMany()
+                        .HasForeignKey("SittingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_panel_cases_panel_sittings_sitting_id");
+                });
+
+            modelBuilder.Entity("InclusionServices.Meetings.Meetings.Meeting", b =>
+                {
+                    b.Navigation("Actions");
                 });
 #pragma warning restore 612, 618
         }
