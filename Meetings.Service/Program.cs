@@ -3,7 +3,7 @@ using InclusionServices.EventBus;
 using InclusionServices.Meetings.Consumers;
 using InclusionServices.Meetings.Meetings;
 using InclusionServices.Meetings.Panel;
-using InclusionServices.Meetings.Pupils;
+using InclusionServices.KnownPupils;
 using InclusionServices.Meetings.Storage;
 using InclusionServices.ServiceDefaults;
 
@@ -24,9 +24,8 @@ builder.AddEventBus<MeetingsDatabase>(bus =>
     bus.AddConsumer<ExclusionChangedConsumer>();
     bus.AddConsumer<ReferralStatusConsumer>();
 });
-// Referrals, found by service discovery: its gRPC endpoint, called as this service.
-builder.Services.AddSuiteGrpcClient<Inclusion.Referrals.V1.Pupils.PupilsClient>(new Uri("http://_grpc.referrals"));
-builder.Services.AddScoped<PupilDirectory>();
+// Referrals, found by service discovery and called as this service, says whether a pupil exists and where.
+PupilDirectory.Register(builder.Services);
 builder.Services.Configure<MeetingsOptions>(builder.Configuration.GetSection(MeetingsOptions.SectionName));
 builder.Services.AddHostedService<PanelSittingsSeed>();
 builder.Services.AddHostedService<OverdueActionWatcher>();

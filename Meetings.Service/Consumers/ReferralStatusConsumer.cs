@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Inclusion.Events.V1;
 using InclusionServices.EventBus;
-using InclusionServices.Meetings.Pupils;
+using InclusionServices.KnownPupils;
 using InclusionServices.Meetings.Storage;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,4 +1,4 @@
-using InclusionServices.Meetings.Pupils;
+using InclusionServices.KnownPupils;
 using InclusionServices.SchoolCalendar;
 using InclusionServices.ServiceDefaults;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using Grpc.Core;
 using Inclusion.Events.V1;
 using InclusionServices.Meetings.Meetings;
-using InclusionServices.Meetings.Pupils;
+using InclusionServices.KnownPupils;
 using InclusionServices.Meetings.Storage;
 using InclusionServices.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,4 @@
-using InclusionServices.Meetings.Pupils;
+using InclusionServices.KnownPupils;
 using InclusionServices.ServiceDefaults;
 
 namespace InclusionServices.Meetings.Panel;

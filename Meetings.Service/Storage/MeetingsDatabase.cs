@@ -4,7 +4,7 @@ using InclusionServices.EventBus;
 using InclusionServices.Meetings.Consumers;
 using InclusionServices.Meetings.Meetings;
 using InclusionServices.Meetings.Panel;
-using InclusionServices.Meetings.Pupils;
+using InclusionServices.KnownPupils;
 using InclusionServices.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;

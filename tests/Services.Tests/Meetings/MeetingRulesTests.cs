@@ -14,7 +14,7 @@ using PanelDecision = MeetingsService::InclusionServices.Meetings.Panel.PanelDec
 using PanelPhase = MeetingsService::InclusionServices.Meetings.Panel.PanelPhase;
 using PanelSchedule = MeetingsService::InclusionServices.Meetings.Panel.PanelSchedule;
 using PanelSitting = MeetingsService::InclusionServices.Meetings.Panel.PanelSitting;
-using PupilSnapshot = MeetingsService::InclusionServices.Meetings.Pupils.PupilSnapshot;
+using PupilSnapshot = InclusionServices.KnownPupils.PupilSnapshot;
 
 namespace InclusionServices.Tests.Meetings;
 

@@ -1,13 +1,14 @@
 using Inclusion.Events.V1;
 
-namespace InclusionServices.Meetings.Pupils;
+namespace InclusionServices.KnownPupils;
 
 /// <summary>
 /// What Meetings knows of a pupil, as Referrals gave it when the meeting or case was made: identifiers and the
 /// attributes reports count by. Never a name, date of birth, address or contact.
 /// </summary>
+/// <param name="LookedAfter">Whether the child is looked after: some duties (unregistered provision) depend on it. Not in events.</param>
 public sealed record PupilSnapshot(Guid PupilId, string SchoolUrn, SchoolPhase Phase, int YearGroup, SenStatus SenStatus,
-    bool FreeSchoolMeals, string Sex, string EthnicityCode)
+    bool FreeSchoolMeals, string Sex, string EthnicityCode, bool LookedAfter = false)
 {
     public string Name => "pupils/" + PupilId;
 
@@ -30,7 +31,7 @@ public sealed record PupilSnapshot(Guid PupilId, string SchoolUrn, SchoolPhase P
         Guid.Parse(attributes.Pupil.AsSpan("pupils/".Length)), attributes.SchoolUrn, attributes.Phase, attributes.YearGroup,
         attributes.SenStatus, attributes.FreeSchoolMeals, attributes.Sex, attributes.EthnicityCode);
 
-    public static PupilSnapshot From(Inclusion.Referrals.V1.PupilAttributes attributes) => new(
+    internal static PupilSnapshot From(Inclusion.Referrals.V1.PupilAttributes attributes) => new(
         Guid.Parse(attributes.Pupil.AsSpan("pupils/".Length)), attributes.SchoolUrn, (SchoolPhase)attributes.Phase, attributes.YearGroup,
-        (SenStatus)attributes.SenStatus, attributes.FreeSchoolMeals, attributes.Sex, attributes.EthnicityCode);
+        (SenStatus)attributes.SenStatus, attributes.FreeSchoolMeals, attributes.Sex, attributes.EthnicityCode, attributes.LookedAfter);
 }
