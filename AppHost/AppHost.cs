@@ -9,9 +9,9 @@ var infrastructure = SuiteInfrastructure.Add(builder);
 var tokens = TokenTrust.Resolve(builder.Configuration, infrastructure.DataRoot);
 
 var referrals = builder.AddInclusionService<Projects.Referrals_Service>("referrals", infrastructure, tokens);
-// Meetings asks Referrals about pupils over gRPC, found by service discovery.
+// Meetings and Placements ask Referrals about pupils over gRPC, found by service discovery.
 builder.AddInclusionService<Projects.Meetings_Service>("meetings", infrastructure, tokens).WithReference(referrals);
-builder.AddInclusionService<Projects.Placements_Service>("placements", infrastructure, tokens);
+builder.AddInclusionService<Projects.Placements_Service>("placements", infrastructure, tokens).WithReference(referrals);
 builder.AddInclusionService<Projects.Reporting_Service>("reporting", infrastructure, tokens);
 
 builder.Build().Run();

@@ -22,6 +22,12 @@ namespace Inclusion.Events.V1
     public sealed partial class MeetingFollowedByPermanentExclusion : IIntegrationEvent;
     public sealed partial class PanelCaseListed : IIntegrationEvent;
     public sealed partial class PanelDecisionMade : IIntegrationEvent;
+    public sealed partial class ProviderPlacesChanged : IIntegrationEvent;
+    public sealed partial class PlacementChanged : IIntegrationEvent;
+    public sealed partial class SixthDayProvisionArranged : IIntegrationEvent;
+    public sealed partial class SixthDayProvisionMissed : IIntegrationEvent;
+    public sealed partial class PartTimeTimetableChanged : IIntegrationEvent;
+    public sealed partial class PartTimeTimetableReviewOverdue : IIntegrationEvent;
 }
 
 namespace InclusionServices.EventBus
@@ -37,7 +43,9 @@ namespace InclusionServices.EventBus
                 SchoolRegistered.Descriptor, SchoolUpdated.Descriptor, ReferralStatusChanged.Descriptor, ExclusionChanged.Descriptor,
                 DeadlineMissed.Descriptor, SchoolCalendarChanged.Descriptor, PanelSittingScheduled.Descriptor, MeetingChanged.Descriptor,
                 MeetingActionOverdue.Descriptor, MeetingFollowedByPermanentExclusion.Descriptor, PanelCaseListed.Descriptor,
-                PanelDecisionMade.Descriptor, ProviderAdded.Descriptor,
+                PanelDecisionMade.Descriptor, ProviderAdded.Descriptor, ProviderPlacesChanged.Descriptor, PlacementChanged.Descriptor,
+                SixthDayProvisionArranged.Descriptor, SixthDayProvisionMissed.Descriptor, PartTimeTimetableChanged.Descriptor,
+                PartTimeTimetableReviewOverdue.Descriptor,
             }
                 .ToDictionary(d => d.FullName);
 
@@ -65,7 +73,12 @@ namespace InclusionServices.EventBus
                 PanelSittingScheduled.Descriptor.FullName, MeetingChanged.Descriptor.FullName, MeetingActionOverdue.Descriptor.FullName,
                 MeetingFollowedByPermanentExclusion.Descriptor.FullName, PanelCaseListed.Descriptor.FullName, PanelDecisionMade.Descriptor.FullName,
             ],
-            ["placements"] = [ProviderAdded.Descriptor.FullName],
+            ["placements"] =
+            [
+                ProviderAdded.Descriptor.FullName, ProviderPlacesChanged.Descriptor.FullName, PlacementChanged.Descriptor.FullName,
+                SixthDayProvisionArranged.Descriptor.FullName, SixthDayProvisionMissed.Descriptor.FullName,
+                PartTimeTimetableChanged.Descriptor.FullName, PartTimeTimetableReviewOverdue.Descriptor.FullName,
+            ],
             ["reporting"] = [],
         };
     }

@@ -79,3 +79,19 @@ public static class SerialisedWork
         await database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({scope}), hashtext({key}))", cancellationToken);
     }
 }
+
+/// <summary>Values read and written whole as JSON, never queried inside (contacts, attendees, a pupil's attributes).</summary>
+public static class JsonColumn
+{
+    public static Microsoft.EntityFrameworkCore.Metadata.Builders.PropertyBuilder<T> AsJson<T>(
+        this Microsoft.EntityFrameworkCore.Metadata.Builders.PropertyBuilder<T> property) =>
+        property.HasColumnType("jsonb").HasConversion(
+            value => System.Text.Json.JsonSerializer.Serialize(value, (System.Text.Json.JsonSerializerOptions?)null),
+            json => System.Text.Json.JsonSerializer.Deserialize<T>(json, (System.Text.Json.JsonSerializerOptions?)null)!,
+            new Microsoft.EntityFrameworkCore.ChangeTracking.ValueComparer<T>(
+                (a, b) => Serialize(a) == Serialize(b),
+                value => Serialize(value).GetHashCode(StringComparison.Ordinal),
+                value => System.Text.Json.JsonSerializer.Deserialize<T>(Serialize(value), (System.Text.Json.JsonSerializerOptions?)null)!));
+
+    private static string Serialize<T>(T value) => System.Text.Json.JsonSerializer.Serialize(value, (System.Text.Json.JsonSerializerOptions?)null);
+}

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using InclusionServices.CalendarOverrides;
 using InclusionServices.EventBus;
 using InclusionServices.Meetings.Consumers;
@@ -34,19 +33,6 @@ public sealed class MeetingsDatabase(DbContextOptions<MeetingsDatabase> options)
         modelBuilder.AddCalendarOverrides();
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(MeetingsDatabase).Assembly);
     }
-}
-
-/// <summary>Values read and written whole as JSON, never queried inside.</summary>
-internal static class JsonColumn
-{
-    public static PropertyBuilder<T> AsJson<T>(this PropertyBuilder<T> property) =>
-        property.HasColumnType("jsonb").HasConversion(
-            value => JsonSerializer.Serialize(value, (JsonSerializerOptions?)null),
-            json => JsonSerializer.Deserialize<T>(json, (JsonSerializerOptions?)null)!,
-            new Microsoft.EntityFrameworkCore.ChangeTracking.ValueComparer<T>(
-                (a, b) => JsonSerializer.Serialize(a, (JsonSerializerOptions?)null) == JsonSerializer.Serialize(b, (JsonSerializerOptions?)null),
-                value => JsonSerializer.Serialize(value, (JsonSerializerOptions?)null).GetHashCode(StringComparison.Ordinal),
-                value => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value, (JsonSerializerOptions?)null), (JsonSerializerOptions?)null)!));
 }
 
 internal sealed class MeetingConfiguration : IEntityTypeConfiguration<Meeting>

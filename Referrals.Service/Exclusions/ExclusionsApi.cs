@@ -56,7 +56,7 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
         database.RememberCreate("exclusions", requestId, caller, exclusion.Id.ToString(), time.GetUtcNow());
         audit.Note(AuditActions.Changed, exclusion.PupilId, NamePrefix + exclusion.Id);
         await RecordEventAsync(exclusion, exclusion.IsSuspension ? ExclusionStep.SuspensionRecorded : ExclusionStep.PermanentExclusionRecorded,
-            "", context.CancellationToken);
+            "", context.CancellationToken, report);
         await database.SaveChangesAsync(context.CancellationToken);
         await transaction.CommitAsync(context.CancellationToken);
         return ToMessage(exclusion, report);
@@ -132,8 +132,10 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
         return await ToMessageAsync(exclusion, context.CancellationToken);
     }
 
-    private async Task RecordEventAsync(Exclusion exclusion, ExclusionStep step, string decision, CancellationToken cancellationToken)
+    private async Task RecordEventAsync(Exclusion exclusion, ExclusionStep step, string decision, CancellationToken cancellationToken,
+        SchoolCalendar.DeadlineReport? recorded = null)
     {
+        var sixthDay = recorded?.Find(SchoolCalendar.DeadlineKind.SixthDayProvision);
         var changed = new ExclusionChanged
         {
             Exclusion = NamePrefix + exclusion.Id,
@@ -145,6 +147,9 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
             Decision = decision,
             IrpAppliedOn = step == ExclusionStep.IrpRequested && exclusion.IrpApplied is { } applied
                 ? applied.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "",
+            SixthDayProvisionDue = sixthDay?.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+            SixthDayProvisionHolder = sixthDay?.Holder.ToString() ?? "",
+            SixthDayCountedFrom = sixthDay is null ? "" : (exclusion.RunStartedOn ?? exclusion.StartDate).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         };
         changed.ReasonCodes.AddRange(exclusion.ReasonCodes);
         database.RecordEvent(changed, NamePrefix + exclusion.Id, time.GetUtcNow());

@@ -135,6 +135,111 @@ namespace InclusionServices.Placements.Storage.Migrations
                     b.ToTable("outbox_events", (string)null);
                 });
 
+            modelBuilder.Entity("InclusionServices.Placements.Placements.Placement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateOnly?>("EndDate")
+                        .HasColumnType("date")
+                        .HasColumnName("end_date");
+
+                    b.Property<bool>("FullTime")
+                        .HasColumnType("boolean")
+                        .HasColumnName("full_time");
+
+                    b.Property<decimal?>("HoursPerWeek")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("numeric(5,2)")
+                        .HasColumnName("hours_per_week");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("outcome");
+
+                    b.Property<Guid?>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
+
+                    b.Property<string>("Pupil")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("pupil");
+
+                    b.Property<Guid>("PupilId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pupil_id");
+
+                    b.Property<int>("ReviewEverySchoolWeeks")
+                        .HasColumnType("integer")
+                        .HasColumnName("review_every_school_weeks");
+
+                    b.Property<string>("Reviews")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("reviews");
+
+                    b.Property<string>("SchoolUrn")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("school_urn");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("source");
+
+                    b.Property<DateOnly?>("StartDate")
+                        .HasColumnType("date")
+                        .HasColumnName("start_date");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<string>("Warnings")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("warnings");
+
+                    b.Property<string>("WithdrawnReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("withdrawn_reason");
+
+                    b.HasKey("Id")
+                        .HasName("pk_placements");
+
+                    b.HasIndex("ProviderId", "Status")
+                        .HasDatabaseName("ix_placements_provider_id_status");
+
+                    b.HasIndex("PupilId", "Status")
+                        .HasDatabaseName("ix_placements_pupil_id_status");
+
+                    b.HasIndex("SchoolUrn", "StartDate")
+                        .HasDatabaseName("ix_placements_school_urn_start_date");
+
+                    b.ToTable("placements", (string)null);
+                });
+
             modelBuilder.Entity("InclusionServices.Placements.Providers.Provider", b =>
                 {
                     b.Property<Guid>("Id")
@@ -146,11 +251,39 @@ namespace InclusionServices.Placements.Storage.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("capacity");
 
+                    b.Property<string>("ContactEmail")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("contact_email");
+
+                    b.Property<string>("ContactName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("contact_name");
+
+                    b.Property<string>("ContactTelephone")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("contact_telephone");
+
+                    b.Property<DateOnly?>("LastQualityAssuranceVisit")
+                        .HasColumnType("date")
+                        .HasColumnName("last_quality_assurance_visit");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
+
+                    b.Property<int?>("OldestAge")
+                        .HasColumnType("integer")
+                        .HasColumnName("oldest_age");
+
+                    b.Property<string>("Phases")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("phases");
 
                     b.Property<string>("Registration")
                         .IsRequired()
@@ -158,10 +291,174 @@ namespace InclusionServices.Placements.Storage.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("registration");
 
+                    b.Property<string>("Urn")
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("urn");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<int?>("YoungestAge")
+                        .HasColumnType("integer")
+                        .HasColumnName("youngest_age");
+
                     b.HasKey("Id")
                         .HasName("pk_providers");
 
+                    b.HasIndex("Name", "Id")
+                        .HasDatabaseName("ix_providers_name_id");
+
                     b.ToTable("providers", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Placements.SixthDay.SixthDayRequirement", b =>
+                {
+                    b.Property<Guid>("ExclusionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("exclusion_id");
+
+                    b.Property<DateOnly>("CountedFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("counted_from");
+
+                    b.Property<DateOnly>("Due")
+                        .HasColumnType("date")
+                        .HasColumnName("due");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("holder");
+
+                    b.Property<Guid?>("MetByPlacementId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("met_by_placement_id");
+
+                    b.Property<DateTimeOffset?>("MissedReportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("missed_reported_at");
+
+                    b.Property<string>("Pupil")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("pupil");
+
+                    b.Property<Guid>("PupilId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pupil_id");
+
+                    b.Property<string>("SchoolUrn")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("school_urn");
+
+                    b.HasKey("ExclusionId")
+                        .HasName("pk_sixth_day_requirements");
+
+                    b.HasIndex("PupilId")
+                        .HasDatabaseName("ix_sixth_day_requirements_pupil_id");
+
+                    b.HasIndex("Due", "ExclusionId")
+                        .HasDatabaseName("ix_sixth_day_requirements_open")
+                        .HasFilter("met_by_placement_id IS NULL");
+
+                    b.ToTable("sixth_day_requirements", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Placements.Timetables.PartTimeTimetable", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateOnly?>("EndedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("ended_on");
+
+                    b.Property<decimal>("FullTimeHoursPerWeek")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("numeric(5,2)")
+                        .HasColumnName("full_time_hours_per_week");
+
+                    b.Property<decimal>("HoursPerWeek")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("numeric(5,2)")
+                        .HasColumnName("hours_per_week");
+
+                    b.Property<DateOnly>("NextReviewDue")
+                        .HasColumnType("date")
+                        .HasColumnName("next_review_due");
+
+                    b.Property<DateOnly?>("OverdueReportedFor")
+                        .HasColumnType("date")
+                        .HasColumnName("overdue_reported_for");
+
+                    b.Property<DateOnly>("ParentsAgreedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("parents_agreed_on");
+
+                    b.Property<DateOnly>("PlannedEnd")
+                        .HasColumnType("date")
+                        .HasColumnName("planned_end");
+
+                    b.Property<string>("Pupil")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("pupil");
+
+                    b.Property<Guid>("PupilId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pupil_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("reason");
+
+                    b.Property<int>("ReviewEveryDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("review_every_days");
+
+                    b.Property<string>("Reviews")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("reviews");
+
+                    b.Property<string>("SchoolUrn")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("school_urn");
+
+                    b.Property<DateOnly>("StartDate")
+                        .HasColumnType("date")
+                        .HasColumnName("start_date");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_part_time_timetables");
+
+                    b.HasIndex("SchoolUrn", "Status")
+                        .HasDatabaseName("ix_part_time_timetables_school_urn_status");
+
+                    b.HasIndex("Status", "NextReviewDue")
+                        .HasDatabaseName("ix_part_time_timetables_status_next_review_due");
+
+                    b.ToTable("part_time_timetables", (string)null);
                 });
 
             modelBuilder.Entity("InclusionServices.ServiceDefaults.AuditEntry", b =>
@@ -264,6 +561,14 @@ namespace InclusionServices.Placements.Storage.Migrations
                         .HasName("pk_idempotent_requests");
 
                     b.ToTable("idempotent_requests", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Placements.Placements.Placement", b =>
+                {
+                    b.HasOne("InclusionServices.Placements.Providers.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .HasConstraintName("fk_placements_providers_provider_id");
                 });
 #pragma warning restore 612, 618
         }

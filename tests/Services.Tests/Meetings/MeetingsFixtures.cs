@@ -19,31 +19,45 @@ public sealed class ReferralsOnKestrel() : ServiceUnderTest<SchoolsApi, Referral
 }
 
 /// <summary>
-/// Referrals and Meetings on one broker: Meetings finds Referrals by service discovery and calls it as a service,
-/// and consumes its events. Meetings runs on a clock the tests may jump forward.
+/// Referrals on real ports beside another service on one broker: the service finds Referrals by service discovery,
+/// calls it as a service, and consumes its events. The service runs on a clock the tests may jump forward.
 /// </summary>
-public sealed class MeetingsWithReferrals : IAsyncLifetime
+public abstract class WithReferrals<TService>(TService service, string name) : IAsyncLifetime where TService : IAsyncLifetime
 {
     public ReferralsOnKestrel Referrals { get; } = new();
-    public MeetingsUnderTest Meetings { get; } = new();
     public FlowingClock Clock { get; } = new();
+    protected TService Service { get; } = service;
+
+    /// <summary>Settings the service needs beside its Referrals, the broker and the clock.</summary>
+    protected abstract void Configure(TService service, string broker);
 
     public async Task InitializeAsync()
     {
-        var broker = await TestServers.NewVirtualHostAsync("meetings-suite");
+        var broker = await TestServers.NewVirtualHostAsync(name);
         Referrals.BrokerConnectionString = broker;
         await ((IAsyncLifetime)Referrals).InitializeAsync();
-        Meetings.BrokerConnectionString = broker;
-        Meetings.Clock = Clock;
-        Meetings.Settings["services:referrals:grpc:0"] = Referrals.GrpcAddress.ToString();
-        Meetings.Settings["Meetings:OverdueCheckInterval"] = "00:00:00.200";
-        await ((IAsyncLifetime)Meetings).InitializeAsync();
+        Configure(Service, broker);
+        await Service.InitializeAsync();
     }
 
     public async Task DisposeAsync()
     {
-        await ((IAsyncLifetime)Meetings).DisposeAsync();
+        await Service.DisposeAsync();
         await ((IAsyncLifetime)Referrals).DisposeAsync();
         Clock.Dispose();
+    }
+}
+
+/// <summary>Meetings with Referrals beside it.</summary>
+public sealed class MeetingsWithReferrals() : WithReferrals<MeetingsUnderTest>(new MeetingsUnderTest(), "meetings-suite")
+{
+    public MeetingsUnderTest Meetings => Service;
+
+    protected override void Configure(MeetingsUnderTest meetings, string broker)
+    {
+        meetings.BrokerConnectionString = broker;
+        meetings.Clock = Clock;
+        meetings.Settings["services:referrals:grpc:0"] = Referrals.GrpcAddress.ToString();
+        meetings.Settings["Meetings:OverdueCheckInterval"] = "00:00:00.200";
     }
 }

@@ -1,0 +1,51 @@
+using System.Globalization;
+using Inclusion.Events.V1;
+using InclusionServices.EventBus;
+using InclusionServices.KnownPupils;
+using InclusionServices.Placements.Placements;
+using InclusionServices.Placements.SixthDay;
+using InclusionServices.Placements.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace InclusionServices.Placements.Consumers;
+
+/// <summary>
+/// An exclusion that owes sixth-day provision (Referrals worked out the day, and who holds the duty) becomes a
+/// requirement here, where the provision is arranged; a placement already covering the day meets it at once.
+/// </summary>
+public sealed class ExclusionConsumer(PlacementsDatabase database, TimeProvider time)
+    : IdempotentConsumer<ExclusionChanged, PlacementsDatabase>(database, time)
+{
+    protected override async Task ApplyAsync(ExclusionChanged changed, CancellationToken cancellationToken)
+    {
+        if (changed.Step is not (ExclusionStep.SuspensionRecorded or ExclusionStep.PermanentExclusionRecorded)
+            || changed.SixthDayProvisionDue.Length == 0)
+        {
+            return;
+        }
+        var exclusionId = Guid.Parse(changed.Exclusion.AsSpan("exclusions/".Length));
+        if (await Database.SixthDayRequirements.AnyAsync(r => r.ExclusionId == exclusionId, cancellationToken))
+        {
+            return;
+        }
+        var requirement = SixthDayRequirement.Owe(exclusionId, PupilSnapshot.From(changed.Pupil),
+            Enum.Parse<SixthDayHolder>(changed.SixthDayProvisionHolder), Date(changed.SixthDayCountedFrom), Date(changed.SixthDayProvisionDue));
+        Database.SixthDayRequirements.Add(requirement);
+
+        var covering = await Database.Placements.AsNoTracking()
+            .Where(p => p.PupilId == requirement.PupilId && (p.Status == PlacementStatus.Agreed || p.Status == PlacementStatus.Started))
+            .ToListAsync(cancellationToken);
+        if (covering.FirstOrDefault(requirement.MetBy) is { } placement)
+        {
+            requirement.Meet(placement.Id);
+            Database.RecordEvent(new SixthDayProvisionArranged
+            {
+                Exclusion = changed.Exclusion, Placement = PlacementsApi.NamePrefix + placement.Id, Due = changed.SixthDayProvisionDue,
+                Starts = placement.StartDate!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Holder = requirement.Holder.ToString(),
+                Pupil = changed.Pupil,
+            }, changed.Exclusion, Time.GetUtcNow());
+        }
+    }
+
+    private static DateOnly Date(string iso) => DateOnly.ParseExact(iso, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
