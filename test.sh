@@ -6,6 +6,7 @@ cd "$(dirname "$0")"
 source scripts/prerequisites.sh
 
 ensure_prerequisites
+ensure_test_prerequisites
 
 work=$(mktemp -d /tmp/inclusion-tests.XXXXXX)
 chmod 755 "$work"

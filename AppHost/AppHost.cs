@@ -10,8 +10,11 @@ var tokens = TokenTrust.Resolve(builder.Configuration, infrastructure.DataRoot);
 
 var referrals = builder.AddInclusionService<Projects.Referrals_Service>("referrals", infrastructure, tokens);
 // Meetings and Placements ask Referrals about pupils over gRPC, found by service discovery.
-builder.AddInclusionService<Projects.Meetings_Service>("meetings", infrastructure, tokens).WithReference(referrals);
-builder.AddInclusionService<Projects.Placements_Service>("placements", infrastructure, tokens).WithReference(referrals);
-builder.AddInclusionService<Projects.Reporting_Service>("reporting", infrastructure, tokens);
+var meetings = builder.AddInclusionService<Projects.Meetings_Service>("meetings", infrastructure, tokens).WithReference(referrals);
+var placements = builder.AddInclusionService<Projects.Placements_Service>("placements", infrastructure, tokens).WithReference(referrals);
+// Reporting reads the others' events from the bus and, to catch up or rebuild, their histories over gRPC.
+builder.AddInclusionService<Projects.Reporting_Service>("reporting", infrastructure, tokens)
+    .WithReference(referrals).WithReference(meetings).WithReference(placements)
+    .WithRebuildCommand(tokens);
 
 builder.Build().Run();

@@ -56,6 +56,11 @@ public static class EventBusRegistration
         // MassTransit registers its own bus health check, tagged "ready": readiness fails while the broker is down.
 
         builder.Services.AddSingleton<OutboxMetrics>();
+        if (EventCatalog.PublishedBy.TryGetValue(queuePrefix, out var published) && published.Count > 0)
+        {
+            builder.Services.AddHostedService(provider => ActivatorUtilities.CreateInstance<PublishedExchanges>(
+                provider, connectionString, published));
+        }
         if (options.DispatchEvents)
         {
             builder.Services.AddHostedService<OutboxDispatcher<TDatabase>>();

@@ -32,11 +32,13 @@ public sealed class EventHistoryApi<TDatabase>(TDatabase database, AuditTrail au
                 .ToListAsync(context.CancellationToken);
             foreach (var row in rows)
             {
+                var integrationEvent = row.ToEvent();
                 await responseStream.WriteAsync(new EventRecord
                 {
                     Sequence = row.Sequence,
                     EventType = row.EventType,
-                    Event = Any.Pack(row.ToEvent()),
+                    Event = Any.Pack(integrationEvent),
+                    EventJson = EventJson.Formatter.Format(integrationEvent),
                 }, context.CancellationToken);
             }
             if (rows.Count < ReadBatch)

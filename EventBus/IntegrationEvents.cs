@@ -57,6 +57,12 @@ namespace InclusionServices.EventBus
 
         public static Type ClrType(string eventType) => ByName[eventType].ClrType;
 
+        /// <summary>The event a replayed history record carries.</summary>
+        public static IIntegrationEvent FromRecord(EventRecord record) =>
+            ByName.TryGetValue(record.EventType, out var descriptor)
+                ? (IIntegrationEvent)descriptor.Parser.ParseFrom(record.Event.Value)
+                : throw new InvalidOperationException($"Unknown integration event type '{record.EventType}'.");
+
         /// <summary>
         /// The events each service publishes, by producer name: each service may publish to those exchanges only
         /// (its broker account allows no other), and declares them at start-up.

@@ -68,13 +68,16 @@ public static class GrpcClients
     /// Registers a client of another service of the suite, found by service discovery (e.g. "http://_grpc.referrals"),
     /// that calls as this service (the service role), with a default deadline and retries while the callee is
     /// unavailable. gRPC keeps its own deadlines and retries (HTTP resilience handlers, whose timeouts would cut
-    /// streams short, are added only to plain HTTP clients).
+    /// streams short, are added only to plain HTTP clients). A <paramref name="name"/> registers one of several
+    /// clients of the same kind (e.g. the event history of each service), made with GrpcClientFactory.CreateClient.
     /// </summary>
-    public static IHttpClientBuilder AddSuiteGrpcClient<TClient>(this IServiceCollection services, Uri address)
+    public static IHttpClientBuilder AddSuiteGrpcClient<TClient>(this IServiceCollection services, Uri address, string? name = null)
         where TClient : class
     {
         services.TryAddSingleton<ServiceTokens>();
-        return services.AddGrpcClient<TClient>(options => options.Address = address)
+        return (name is null
+                ? services.AddGrpcClient<TClient>(options => options.Address = address)
+                : services.AddGrpcClient<TClient>(name, options => options.Address = address))
             .ConfigureChannel(channel =>
             {
                 channel.ServiceConfig = RetryWhileUnavailable;

@@ -28,6 +28,21 @@ ensure_prerequisites() {
   dotnet tool restore >/dev/null
 }
 
+# What only the tests need: Python with gRPC, protobuf and an AMQP client (the reporting job docs/events.md shows is run
+# as written), protoc for its generated messages, and a font for the charts' text.
+ensure_test_prerequisites() {
+  local missing=()
+  local package
+  for package in python3-grpcio python3-protobuf python3-pika protobuf-compiler fonts-dejavu-core; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "Installing ${missing[*]} for the tests (apt-get)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
 # Stops the Erlang port mapper once no node is registered with it (RabbitMQ leaves it behind). A node takes a few
 # seconds to stop, so wait for it; a node that stays registered belongs to someone else and keeps its epmd.
 stop_idle_epmd() {

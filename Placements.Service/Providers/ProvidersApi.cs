@@ -34,6 +34,7 @@ public sealed class ProvidersApi(PlacementsDatabase database, TimeProvider time)
             Provider = NamePrefix + provider.Id,
             RegisteredSchool = provider.Registration == ProviderRegistration.RegisteredSchool,
             Capacity = provider.Capacity,
+            DisplayName = provider.Name,
         }, NamePrefix + provider.Id, time.GetUtcNow());
         await database.SaveChangesAsync(context.CancellationToken);
         return ToMessage(provider, occupied: 0);
@@ -55,10 +56,10 @@ public sealed class ProvidersApi(PlacementsDatabase database, TimeProvider time)
             throw new ConcurrentChangeException(given.Name);
         }
         database.Entry(provider).Property(p => p.Version).OriginalValue = etag;
-        var before = provider.Capacity;
+        var before = (provider.Capacity, provider.Name);
         provider.Change(details);
         var occupied = await OccupancyAsync([provider.Id], context.CancellationToken);
-        if (provider.Capacity != before)
+        if (provider.Capacity != before.Capacity || provider.Name != before.Name)
         {
             PlacesChanged(database, provider, occupied.GetValueOrDefault(provider.Id), time.GetUtcNow());
         }
@@ -98,7 +99,7 @@ public sealed class ProvidersApi(PlacementsDatabase database, TimeProvider time)
     internal static void PlacesChanged(PlacementsDatabase database, Provider provider, int occupied, DateTimeOffset now) =>
         database.RecordEvent(new ProviderPlacesChanged
         {
-            Provider = NamePrefix + provider.Id, Capacity = provider.Capacity, Occupied = occupied,
+            Provider = NamePrefix + provider.Id, Capacity = provider.Capacity, Occupied = occupied, DisplayName = provider.Name,
         }, NamePrefix + provider.Id, now);
 
     private async Task<Provider> FindAsync(string name, CancellationToken cancellationToken, bool tracked = false)

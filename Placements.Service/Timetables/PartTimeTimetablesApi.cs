@@ -1,5 +1,4 @@
 using System.Globalization;
-using CsvHelper;
 using Google.Protobuf;
 using Grpc.Core;
 using Inclusion.Events.V1;
@@ -16,7 +15,6 @@ public sealed class PartTimeTimetablesApi(PlacementsDatabase database, PupilDire
     : Proto.PartTimeTimetables.PartTimeTimetablesBase
 {
     public const string NamePrefix = "partTimeTimetables/";
-    private const int CsvChunkBytes = 32 * 1024;
 
     public override async Task<Proto.PartTimeTimetable> RecordPartTimeTimetable(Proto.RecordPartTimeTimetableRequest request, ServerCallContext context)
     {
@@ -135,28 +133,18 @@ public sealed class PartTimeTimetablesApi(PlacementsDatabase database, PupilDire
             .OrderBy(t => t.SchoolUrn).ThenBy(t => t.StartDate).ToListAsync(context.CancellationToken);
         await audit.NoteReadsAsync(current.Select(t => (t.PupilId, NamePrefix + t.Id)), context.CancellationToken);
         var today = Today;
-        using var buffer = new MemoryStream();
-        using (var csv = CsvWriter.Create(buffer, leaveOpen: true))
+        var rows = current.Select(t => new[]
         {
-            csv.WriteHeader(["timetable", "pupil", "school_urn", "year_group", "hours_per_week", "full_time_hours_per_week", "start_date",
-                "planned_end", "next_review_due", "review_overdue", "days_on_timetable"]);
-            foreach (var t in current)
-            {
-                csv.WriteRecord([
-                    NamePrefix + t.Id, t.Pupil.Name, t.SchoolUrn, t.Pupil.YearGroup.ToString(CultureInfo.InvariantCulture),
-                    t.HoursPerWeek.ToString("0.##", CultureInfo.InvariantCulture), t.FullTimeHoursPerWeek.ToString("0.##", CultureInfo.InvariantCulture),
-                    Iso(t.StartDate), Iso(t.PlannedEnd), Iso(t.NextReviewDue), t.IsReviewOverdueOn(today) ? "true" : "false",
-                    (today.DayNumber - t.StartDate.DayNumber).ToString(CultureInfo.InvariantCulture),
-                ]);
-            }
-        }
-        var bytes = buffer.ToArray();
-        for (var offset = 0; offset < bytes.Length; offset += CsvChunkBytes)
+            NamePrefix + t.Id, t.Pupil.Name, t.SchoolUrn, t.Pupil.YearGroup.ToString(CultureInfo.InvariantCulture),
+            t.HoursPerWeek.ToString("0.##", CultureInfo.InvariantCulture), t.FullTimeHoursPerWeek.ToString("0.##", CultureInfo.InvariantCulture),
+            Iso(t.StartDate), Iso(t.PlannedEnd), Iso(t.NextReviewDue), t.IsReviewOverdueOn(today) ? "true" : "false",
+            (today.DayNumber - t.StartDate.DayNumber).ToString(CultureInfo.InvariantCulture),
+        });
+        string[] header = ["timetable", "pupil", "school_urn", "year_group", "hours_per_week", "full_time_hours_per_week", "start_date",
+            "planned_end", "next_review_due", "review_overdue", "days_on_timetable"];
+        foreach (var chunk in CsvExport.Chunks(header, rows))
         {
-            await responseStream.WriteAsync(new Proto.CsvChunk
-            {
-                Data = ByteString.CopyFrom(bytes, offset, Math.Min(CsvChunkBytes, bytes.Length - offset)),
-            }, context.CancellationToken);
+            await responseStream.WriteAsync(new Proto.CsvChunk { Data = chunk }, context.CancellationToken);
         }
     }
 

@@ -5,6 +5,7 @@ using Aspire.Hosting.Testing;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
 using InclusionServices.Tests;
 using Npgsql;
 using RabbitMQ.Client;
@@ -71,10 +72,33 @@ public sealed class WholeSuiteTests
         SecretsAreReadableByTheirOwnerOnly(Path.Combine(work, "apphost"));
 
         using var reporting = GrpcChannel.ForAddress(app.GetEndpoint("reporting", "grpc"));
-        var summary = await new Inclusion.Reporting.V1.ExclusionPreventionReports.ExclusionPreventionReportsClient(reporting)
-            .GetExclusionPreventionSummaryAsync(new Inclusion.Reporting.V1.GetExclusionPreventionSummaryRequest { SchoolYearStart = 2025 },
-                As("analyst"), cancellationToken: timeout.Token);
-        Assert.Equal(2025, summary.SchoolYearStart);
+        var summary = await new Inclusion.Reporting.V1.Reports.ReportsClient(reporting)
+            .GetPreventionSummaryAsync(new Inclusion.Reporting.V1.ReportRequest { SchoolYearStart = 2025 }, As("analyst"), cancellationToken: timeout.Token);
+        Assert.Equal(2025, summary.Scope.SchoolYearStart);
+        Assert.Equal(["referrals", "meetings", "placements"], summary.Freshness.Producers.Select(p => p.Producer));
+
+        await TheDashboardRebuildsReportingsReadModels(app, As("manager"), timeout.Token);
+    }
+
+    /// <summary>The operator's "Rebuild read models" command on the reporting resource starts a rebuild that succeeds.</summary>
+    private static async Task TheDashboardRebuildsReportingsReadModels(DistributedApplication app, Metadata manager, CancellationToken cancellationToken)
+    {
+        var reportingResource = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "reporting");
+        var result = await app.Services.GetRequiredService<ResourceCommandService>()
+            .ExecuteCommandAsync(reportingResource, "rebuild-read-models", cancellationToken);
+        Assert.True(result.Success, result.Message);
+        var name = System.Text.RegularExpressions.Regex.Match(result.Message ?? "", "rebuilds/[0-9a-f-]{36}").Value;
+        using var channel = GrpcChannel.ForAddress(app.GetEndpoint("reporting", "grpc"));
+        var readModels = new Inclusion.Reporting.V1.ReadModels.ReadModelsClient(channel);
+        Inclusion.Reporting.V1.Rebuild rebuild;
+        do
+        {
+            await Task.Delay(200, cancellationToken);
+            rebuild = await readModels.GetRebuildAsync(new Inclusion.Reporting.V1.GetRebuildRequest { Name = name }, manager, cancellationToken: cancellationToken);
+        }
+        while (rebuild.State == Inclusion.Reporting.V1.RebuildState.Running);
+        Assert.True(rebuild.State == Inclusion.Reporting.V1.RebuildState.Succeeded, rebuild.Error);
+        Assert.Equal("dashboard-operator", rebuild.RequestedBy);
     }
 
     /// <summary>

@@ -104,37 +104,522 @@ namespace InclusionServices.Reporting.Storage.Migrations
                     b.ToTable("outbox_events", (string)null);
                 });
 
-            modelBuilder.Entity("InclusionServices.Reporting.ExclusionPrevention.MeetingOutcome", b =>
+            modelBuilder.Entity("InclusionServices.Reporting.ReadModel.AppliedEvent", b =>
+                {
+                    b.Property<string>("Producer")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("producer");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("event_type");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.HasKey("Producer", "Sequence")
+                        .HasName("pk_applied_events");
+
+                    b.ToTable("applied_events", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Reporting.ReadModel.ExclusionCount", b =>
+                {
+                    b.Property<int>("SchoolYearStart")
+                        .HasColumnType("integer")
+                        .HasColumnName("school_year_start");
+
+                    b.Property<string>("SchoolUrn")
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("school_urn");
+
+                    b.Property<string>("PhaseGroup")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("phase_group");
+
+                    b.Property<string>("Term")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("term");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("dimension");
+
+                    b.Property<string>("GroupValue")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("group_value");
+
+                    b.Property<int>("Exclusions")
+                        .HasColumnType("integer")
+                        .HasColumnName("exclusions");
+
+                    b.HasKey("SchoolYearStart", "SchoolUrn", "PhaseGroup", "Term", "Kind", "Dimension", "GroupValue")
+                        .HasName("pk_exclusion_counts");
+
+                    b.HasIndex("SchoolYearStart", "Dimension", "SchoolUrn")
+                        .HasDatabaseName("ix_exclusion_counts_school_year_start_dimension_school_urn");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("SchoolYearStart", "Dimension", "SchoolUrn"), new[] { "PhaseGroup", "Term", "Kind", "Exclusions" });
+
+                    b.ToTable("exclusion_counts", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Reporting.ReadModel.ExclusionFact", b =>
+                {
+                    b.Property<Guid>("ExclusionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("exclusion_id");
+
+                    b.Property<bool>("BoardDecided")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasColumnName("board_decided")
+                        .HasDefaultValueSql("false");
+
+                    b.Property<DateOnly?>("BoardDue")
+                        .HasColumnType("date")
+                        .HasColumnName("board_due");
+
+                    b.Property<string>("BoardHolder")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("board_holder");
+
+                    b.Property<bool>("BoardMissed")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasColumnName("board_missed")
+                        .HasDefaultValueSql("false");
+
+                    b.Property<bool>("IrpDecided")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasColumnName("irp_decided")
+                        .HasDefaultValueSql("false");
+
+                    b.Property<DateOnly?>("IrpDue")
+                        .HasColumnType("date")
+                        .HasColumnName("irp_due");
+
+                    b.Property<string>("IrpHolder")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("irp_holder");
+
+                    b.Property<bool>("IrpMissed")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasColumnName("irp_missed")
+                        .HasDefaultValueSql("false");
+
+                    b.Property<bool>("IrpRequested")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasColumnName("irp_requested")
+                        .HasDefaultValueSql("false");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("PhaseGroup")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("phase_group");
+
+                    b.Property<Guid?>("PupilId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pupil_id");
+
+                    b.Property<bool>("Recorded")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasColumnName("recorded")
+                        .HasDefaultValueSql("false");
+
+                    b.Property<string>("SchoolUrn")
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("school_urn");
+
+                    b.Property<int?>("SchoolYearStart")
+                        .HasColumnType("integer")
+                        .HasColumnName("school_year_start");
+
+                    b.Property<int>("Sessions")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("sessions")
+                        .HasDefaultValueSql("0");
+
+                    b.Property<DateOnly?>("StartDate")
+                        .HasColumnType("date")
+                        .HasColumnName("start_date");
+
+                    b.Property<string>("Term")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("term");
+
+                    b.HasKey("ExclusionId")
+                        .HasName("pk_exclusion_facts");
+
+                    b.HasIndex("SchoolYearStart", "PupilId")
+                        .HasDatabaseName("ix_exclusion_facts_school_year_start_pupil_id")
+                        .HasFilter("recorded");
+
+                    b.ToTable("exclusion_facts", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Reporting.ReadModel.OverdueTimetableReview", b =>
+                {
+                    b.Property<Guid>("TimetableId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("timetable_id");
+
+                    b.Property<DateOnly>("ReviewDue")
+                        .HasColumnType("date")
+                        .HasColumnName("review_due");
+
+                    b.HasKey("TimetableId", "ReviewDue")
+                        .HasName("pk_overdue_timetable_reviews");
+
+                    b.ToTable("overdue_timetable_reviews", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Reporting.ReadModel.PanelCaseFact", b =>
+                {
+                    b.Property<Guid>("PanelCaseId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("panel_case_id");
+
+                    b.Property<DateOnly?>("DecidedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("decided_on");
+
+                    b.Property<string>("Decision")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("decision");
+
+                    b.Property<DateOnly?>("ListedFor")
+                        .HasColumnType("date")
+                        .HasColumnName("listed_for");
+
+                    b.Property<string>("PhaseGroup")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("phase_group");
+
+                    b.Property<string>("SchoolUrn")
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("school_urn");
+
+                    b.HasKey("PanelCaseId")
+                        .HasName("pk_panel_case_facts");
+
+                    b.ToTable("panel_case_facts", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Reporting.ReadModel.PartTimeTimetableFact", b =>
+                {
+                    b.Property<Guid>("TimetableId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("timetable_id");
+
+                    b.Property<bool>("Ended")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasColumnName("ended")
+                        .HasDefaultValueSql("false");
+
+                    b.Property<DateOnly?>("LastReviewedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("last_reviewed_on");
+
+                    b.Property<string>("PhaseGroup")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("phase_group");
+
+                    b.Property<Guid?>("PupilId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pupil_id");
+
+                    b.Property<string>("SchoolUrn")
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("school_urn");
+
+                    b.HasKey("TimetableId")
+                        .HasName("pk_part_time_timetable_facts");
+
+                    b.ToTable("part_time_timetable_facts", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Reporting.ReadModel.PlacementFact", b =>
+                {
+                    b.Property<Guid>("PlacementId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("placement_id");
+
+                    b.Property<DateOnly?>("EndedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("ended_on");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("PhaseGroup")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("phase_group");
+
+                    b.Property<string>("SchoolUrn")
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("school_urn");
+
+                    b.Property<DateOnly?>("StartedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("started_on");
+
+                    b.HasKey("PlacementId")
+                        .HasName("pk_placement_facts");
+
+                    b.ToTable("placement_facts", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Reporting.ReadModel.PreventionCount", b =>
+                {
+                    b.Property<int>("SchoolYearStart")
+                        .HasColumnType("integer")
+                        .HasColumnName("school_year_start");
+
+                    b.Property<string>("SchoolUrn")
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("school_urn");
+
+                    b.Property<string>("PhaseGroup")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("phase_group");
+
+                    b.Property<string>("Term")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("term");
+
+                    b.Property<int>("Followed")
+                        .HasColumnType("integer")
+                        .HasColumnName("followed");
+
+                    b.Property<int>("Meetings")
+                        .HasColumnType("integer")
+                        .HasColumnName("meetings");
+
+                    b.HasKey("SchoolYearStart", "SchoolUrn", "PhaseGroup", "Term")
+                        .HasName("pk_prevention_counts");
+
+                    b.ToTable("prevention_counts", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Reporting.ReadModel.PreventionMeeting", b =>
                 {
                     b.Property<Guid>("MeetingId")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("meeting_id");
 
-                    b.Property<bool>("FollowedByPermanentExclusion")
+                    b.Property<bool>("Followed")
                         .HasColumnType("boolean")
-                        .HasColumnName("followed_by_permanent_exclusion");
+                        .HasColumnName("followed");
 
-                    b.Property<string>("Phase")
+                    b.Property<bool>("Held")
+                        .HasColumnType("boolean")
+                        .HasColumnName("held");
+
+                    b.Property<string>("PhaseGroup")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
-                        .HasColumnName("phase");
+                        .HasColumnName("phase_group");
+
+                    b.Property<string>("SchoolUrn")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("school_urn");
 
                     b.Property<int>("SchoolYearStart")
                         .HasColumnType("integer")
                         .HasColumnName("school_year_start");
 
+                    b.Property<string>("Term")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("term");
+
                     b.HasKey("MeetingId")
-                        .HasName("pk_meeting_outcomes");
+                        .HasName("pk_prevention_meetings");
 
-                    b.HasIndex("SchoolYearStart")
-                        .HasDatabaseName("ix_meeting_outcomes_school_year_start");
-
-                    b.ToTable("meeting_outcomes", (string)null);
+                    b.ToTable("prevention_meetings", (string)null);
                 });
 
-            modelBuilder.Entity("InclusionServices.Reporting.Schools.ReportingSchool", b =>
+            modelBuilder.Entity("InclusionServices.Reporting.ReadModel.ProducerPosition", b =>
+                {
+                    b.Property<string>("Producer")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("producer");
+
+                    b.Property<long>("AppliedThrough")
+                        .HasColumnType("bigint")
+                        .HasColumnName("applied_through");
+
+                    b.Property<DateTimeOffset>("LatestOccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("latest_occurred_at");
+
+                    b.Property<long>("LatestSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("latest_sequence");
+
+                    b.HasKey("Producer")
+                        .HasName("pk_producer_positions");
+
+                    b.ToTable("producer_positions", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Reporting.ReadModel.ProviderPlaces", b =>
+                {
+                    b.Property<Guid>("ProviderId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
+
+                    b.Property<int>("Capacity")
+                        .HasColumnType("integer")
+                        .HasColumnName("capacity");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("display_name");
+
+                    b.Property<int>("Occupied")
+                        .HasColumnType("integer")
+                        .HasColumnName("occupied");
+
+                    b.Property<bool>("RegisteredSchool")
+                        .HasColumnType("boolean")
+                        .HasColumnName("registered_school");
+
+                    b.Property<long>("SourceSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("source_sequence");
+
+                    b.HasKey("ProviderId")
+                        .HasName("pk_provider_places");
+
+                    b.ToTable("provider_places", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Reporting.ReadModel.ReferralFact", b =>
+                {
+                    b.Property<Guid>("ReferralId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("referral_id");
+
+                    b.Property<DateOnly?>("AcceptedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("accepted_on");
+
+                    b.Property<bool>("Closed")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasColumnName("closed")
+                        .HasDefaultValueSql("false");
+
+                    b.Property<DateOnly?>("DeclinedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("declined_on");
+
+                    b.Property<string>("Officer")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("officer");
+
+                    b.Property<long>("OfficerSequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("officer_sequence")
+                        .HasDefaultValueSql("0");
+
+                    b.Property<string>("PhaseGroup")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("phase_group");
+
+                    b.Property<string>("SchoolUrn")
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("school_urn");
+
+                    b.Property<long?>("SecondsToFirstContact")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seconds_to_first_contact");
+
+                    b.Property<DateOnly?>("SubmittedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("submitted_on");
+
+                    b.HasKey("ReferralId")
+                        .HasName("pk_referral_facts");
+
+                    b.ToTable("referral_facts", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Reporting.ReadModel.ReportingSchool", b =>
                 {
                     b.Property<string>("Urn")
                         .HasMaxLength(6)
@@ -155,6 +640,177 @@ namespace InclusionServices.Reporting.Storage.Migrations
                         .HasName("pk_schools");
 
                     b.ToTable("schools", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Reporting.ReadModel.SixthDayDuty", b =>
+                {
+                    b.Property<Guid>("ExclusionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("exclusion_id");
+
+                    b.Property<bool>("Arranged")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasColumnName("arranged")
+                        .HasDefaultValueSql("false");
+
+                    b.Property<DateOnly?>("Due")
+                        .HasColumnType("date")
+                        .HasColumnName("due");
+
+                    b.Property<string>("Holder")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("holder");
+
+                    b.Property<bool>("Missed")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasColumnName("missed")
+                        .HasDefaultValueSql("false");
+
+                    b.Property<bool>("Owed")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasColumnName("owed")
+                        .HasDefaultValueSql("false");
+
+                    b.Property<string>("PhaseGroup")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("phase_group");
+
+                    b.Property<string>("SchoolUrn")
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("school_urn");
+
+                    b.Property<int?>("SchoolYearStart")
+                        .HasColumnType("integer")
+                        .HasColumnName("school_year_start");
+
+                    b.Property<string>("Term")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("term");
+
+                    b.HasKey("ExclusionId")
+                        .HasName("pk_sixth_day_duties");
+
+                    b.HasIndex("SchoolYearStart")
+                        .HasDatabaseName("ix_sixth_day_duties_school_year_start");
+
+                    b.ToTable("sixth_day_duties", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Reporting.Rebuilds.Rebuild", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Replayed")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("replayed");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id")
+                        .HasName("pk_rebuilds");
+
+                    b.HasIndex("State")
+                        .IsUnique()
+                        .HasDatabaseName("ix_rebuilds_one_running")
+                        .HasFilter("state = 'Running'");
+
+                    b.ToTable("rebuilds", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Reporting.Rolls.RollGroup", b =>
+                {
+                    b.Property<int>("SchoolYearStart")
+                        .HasColumnType("integer")
+                        .HasColumnName("school_year_start");
+
+                    b.Property<string>("SchoolUrn")
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("school_urn");
+
+                    b.Property<string>("Characteristic")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("characteristic");
+
+                    b.Property<string>("GroupValue")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("group_value");
+
+                    b.Property<int>("Pupils")
+                        .HasColumnType("integer")
+                        .HasColumnName("pupils");
+
+                    b.HasKey("SchoolYearStart", "SchoolUrn", "Characteristic", "GroupValue")
+                        .HasName("pk_roll_groups");
+
+                    b.ToTable("roll_groups", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Reporting.Rolls.SchoolRoll", b =>
+                {
+                    b.Property<int>("SchoolYearStart")
+                        .HasColumnType("integer")
+                        .HasColumnName("school_year_start");
+
+                    b.Property<string>("SchoolUrn")
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("school_urn");
+
+                    b.Property<int>("Pupils")
+                        .HasColumnType("integer")
+                        .HasColumnName("pupils");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("recorded_by");
+
+                    b.HasKey("SchoolYearStart", "SchoolUrn")
+                        .HasName("pk_school_rolls");
+
+                    b.ToTable("school_rolls", (string)null);
                 });
 
             modelBuilder.Entity("InclusionServices.ServiceDefaults.AuditEntry", b =>
@@ -257,6 +913,21 @@ namespace InclusionServices.Reporting.Storage.Migrations
                         .HasName("pk_idempotent_requests");
 
                     b.ToTable("idempotent_requests", (string)null);
+                });
+
+            modelBuilder.Entity("InclusionServices.Reporting.Rolls.RollGroup", b =>
+                {
+                    b.HasOne("InclusionServices.Reporting.Rolls.SchoolRoll", null)
+                        .WithMany("Groups")
+                        .HasForeignKey("SchoolYearStart", "SchoolUrn")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_roll_groups_school_rolls_school_year_start_school_urn");
+                });
+
+            modelBuilder.Entity("InclusionServices.Reporting.Rolls.SchoolRoll", b =>
+                {
+                    b.Navigation("Groups");
                 });
 #pragma warning restore 612, 618
         }

@@ -11,7 +11,7 @@ using InclusionServices.Tests.Referrals;
 using InclusionServices.Tests.Reporting;
 using Microsoft.EntityFrameworkCore;
 using Xunit.Abstractions;
-using SchoolRegisterProjection = ReportingService::InclusionServices.Reporting.Schools.SchoolRegisterProjection;
+using ReportingCalendar = ReportingService::InclusionServices.Reporting.ReadModel.ReportingCalendar;
 
 namespace InclusionServices.Tests.Events;
 
@@ -139,11 +139,11 @@ public sealed class SchoolEventsTests(SchoolEventsBench bench, ITestOutputHelper
                 if (record.Event.TryUnpack<SchoolRegistered>(out var registered))
                 {
                     Assert.Equal(record.Sequence, registered.Metadata.Sequence);
-                    replayed[registered.SchoolUrn] = SchoolRegisterProjection.ReportPhaseOf(registered.Phase).ToString();
+                    replayed[registered.SchoolUrn] = ReportingCalendar.PhaseGroupOf(registered.Phase).ToString();
                 }
                 else if (record.Event.TryUnpack<SchoolUpdated>(out var updated))
                 {
-                    replayed[updated.SchoolUrn] = SchoolRegisterProjection.ReportPhaseOf(updated.Phase).ToString();
+                    replayed[updated.SchoolUrn] = ReportingCalendar.PhaseGroupOf(updated.Phase).ToString();
                 }
             }
         }
@@ -198,7 +198,7 @@ public sealed class SchoolEventsTests(SchoolEventsBench bench, ITestOutputHelper
         await _schools.UpdateSchoolAsync(new UpdateSchoolRequest { School = school }, Tokens.Header(InclusionRoles.Manager));
 
         await Eventually.HoldsAsync(() => bench.Reporting.WithDatabase(db =>
-            db.Schools.AnyAsync(s => s.Urn == "440001" && s.Phase == ReportingService::InclusionServices.Reporting.ExclusionPrevention.ReportPhase.Primary)),
+            db.Schools.AnyAsync(s => s.Urn == "440001" && s.Phase == ReportingService::InclusionServices.Reporting.ReadModel.ReportPhase.Primary)),
             "Reporting moved the school to primary");
     }
 

@@ -8,7 +8,7 @@ using InclusionServices.Tests.Referrals;
 using InclusionServices.Tests.Reporting;
 using Microsoft.EntityFrameworkCore;
 using static InclusionServices.Tests.Referrals.ReferralsData;
-using SchoolRegisterProjection = ReportingService::InclusionServices.Reporting.Schools.SchoolRegisterProjection;
+using SchoolProjection = ReportingService::InclusionServices.Reporting.Projections.SchoolProjection;
 
 namespace InclusionServices.Tests.Platform;
 
@@ -97,7 +97,7 @@ public sealed class RaceTests(ReferralsUnderTest referrals, ReportingUnderTest r
         {
             await Task.Delay(delay);
             await using var transaction = await db.Database.BeginTransactionAsync();
-            await SchoolRegisterProjection.Upsert(db, urn, phase, sequence, CancellationToken.None);
+            await SchoolProjection.ApplyAsync(db, urn, phase, sequence, CancellationToken.None);
             await transaction.CommitAsync();
             return 0;
         });

@@ -1,0 +1,64 @@
+using Inclusion.Events.V1;
+using InclusionServices.Reporting.Storage;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace InclusionServices.Reporting.Projections;
+
+/// <summary>
+/// Reporting's one queue ("reporting-event-feed"), bound to the exchange of every event of the suite: each event is
+/// applied by the <see cref="Projector"/> in a transaction of its own. While a rebuild replays a batch it holds the
+/// read models to itself (<see cref="ReadModelLock"/>), so live events wait for the batch rather than interleave with it.
+/// </summary>
+public sealed class EventFeed(ReportingDatabase database, Projector projector) :
+    IConsumer<SchoolRegistered>, IConsumer<SchoolUpdated>, IConsumer<ReferralStatusChanged>, IConsumer<ExclusionChanged>,
+    IConsumer<DeadlineMissed>, IConsumer<SchoolCalendarChanged>, IConsumer<PanelSittingScheduled>, IConsumer<MeetingChanged>,
+    IConsumer<MeetingActionOverdue>, IConsumer<MeetingFollowedByPermanentExclusion>, IConsumer<PanelCaseListed>,
+    IConsumer<PanelDecisionMade>, IConsumer<ProviderAdded>, IConsumer<ProviderPlacesChanged>, IConsumer<PlacementChanged>,
+    IConsumer<SixthDayProvisionArranged>, IConsumer<SixthDayProvisionMissed>, IConsumer<PartTimeTimetableChanged>,
+    IConsumer<PartTimeTimetableReviewOverdue>
+{
+    public Task Consume(ConsumeContext<SchoolRegistered> context) => ApplyAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<SchoolUpdated> context) => ApplyAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<ReferralStatusChanged> context) => ApplyAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<ExclusionChanged> context) => ApplyAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<DeadlineMissed> context) => ApplyAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<SchoolCalendarChanged> context) => ApplyAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<PanelSittingScheduled> context) => ApplyAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<MeetingChanged> context) => ApplyAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<MeetingActionOverdue> context) => ApplyAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<MeetingFollowedByPermanentExclusion> context) => ApplyAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<PanelCaseListed> context) => ApplyAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<PanelDecisionMade> context) => ApplyAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<ProviderAdded> context) => ApplyAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<ProviderPlacesChanged> context) => ApplyAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<PlacementChanged> context) => ApplyAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<SixthDayProvisionArranged> context) => ApplyAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<SixthDayProvisionMissed> context) => ApplyAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<PartTimeTimetableChanged> context) => ApplyAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<PartTimeTimetableReviewOverdue> context) => ApplyAsync(context.Message, context.CancellationToken);
+
+    private async Task ApplyAsync(IIntegrationEvent integrationEvent, CancellationToken cancellationToken)
+    {
+        await using var transaction = await database.Database.BeginTransactionAsync(cancellationToken);
+        await ReadModelLock.ShareAsync(database, cancellationToken);
+        await projector.ApplyAsync(integrationEvent, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+}
+
+/// <summary>
+/// A PostgreSQL advisory lock over the read models: live events take it shared (they run side by side), a rebuild
+/// takes it exclusively for each step (emptying the tables, applying a batch of history), so the two never interleave
+/// and never deadlock on each other's rows. Held until the transaction ends.
+/// </summary>
+public static class ReadModelLock
+{
+    private const long Key = 7_301_104;
+
+    public static Task ShareAsync(ReportingDatabase database, CancellationToken cancellationToken) =>
+        database.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared({Key})", cancellationToken);
+
+    public static Task TakeAsync(ReportingDatabase database, CancellationToken cancellationToken) =>
+        database.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({Key})", cancellationToken);
+}
