@@ -17,17 +17,47 @@ public sealed class Projector(ReportingDatabase database, ReportingCalendar cale
 {
     public async Task<bool> ApplyAsync(IIntegrationEvent integrationEvent, CancellationToken cancellationToken)
     {
+        var applied = await ApplyOnceAsync(integrationEvent, cancellationToken);
+        if (applied)
+        {
+            await MovePositionAsync(integrationEvent.Metadata.Producer, integrationEvent.Metadata.Sequence,
+                integrationEvent.Metadata.OccurredAt.ToDateTimeOffset(), cancellationToken);
+        }
+        return applied;
+    }
+
+    /// <summary>
+    /// Applies a batch of one history in one go (a replay): each event once, then the producer's position moved once,
+    /// rather than after every event. Returns how many were new.
+    /// </summary>
+    public async Task<int> ApplyBatchAsync(IReadOnlyList<IIntegrationEvent> events, CancellationToken cancellationToken)
+    {
+        var applied = 0;
+        foreach (var integrationEvent in events)
+        {
+            applied += await ApplyOnceAsync(integrationEvent, cancellationToken) ? 1 : 0;
+        }
+        foreach (var producer in events.GroupBy(e => e.Metadata.Producer))
+        {
+            await MovePositionAsync(producer.Key, producer.Max(e => e.Metadata.Sequence),
+                producer.Max(e => e.Metadata.OccurredAt.ToDateTimeOffset()), cancellationToken);
+        }
+        return applied;
+    }
+
+    private async Task<bool> ApplyOnceAsync(IIntegrationEvent integrationEvent, CancellationToken cancellationToken)
+    {
         var metadata = integrationEvent.Metadata;
-        if (metadata is null || !Guid.TryParse(metadata.EventId, out var eventId) || metadata.Sequence <= 0 || metadata.Producer.Length == 0)
+        if (metadata is null || !Guid.TryParse(metadata.EventId, out var eventId) || metadata.Sequence <= 0 || metadata.Producer.Length == 0
+            || metadata.OccurredAt is null)
         {
             throw new InvalidOperationException(
-                $"{integrationEvent.Descriptor.Name} lacks the event id, producer or sequence number Reporting applies events by.");
+                $"{integrationEvent.Descriptor.Name} lacks the event id, producer, sequence number or time Reporting applies events by.");
         }
         var eventType = integrationEvent.Descriptor.FullName;
-        var occurredAt = metadata.OccurredAt?.ToDateTimeOffset() ?? DateTimeOffset.UnixEpoch;
         var firstTime = await database.Database.ExecuteSqlAsync($"""
             INSERT INTO applied_events (producer, sequence, event_id, event_type, occurred_at)
-            VALUES ({metadata.Producer}, {metadata.Sequence}, {eventId}, {eventType}, {occurredAt})
+            VALUES ({metadata.Producer}, {metadata.Sequence}, {eventId}, {eventType}, {metadata.OccurredAt.ToDateTimeOffset()})
             ON CONFLICT DO NOTHING
             """, cancellationToken) == 1;
         if (!firstTime)
@@ -56,21 +86,26 @@ public sealed class Projector(ReportingDatabase database, ReportingCalendar cale
             // Calendar changes, panel sittings and overdue meeting actions feed no report: they only move the position.
             _ => Task.CompletedTask,
         });
+        metrics.Applied(eventType);
+        return true;
+    }
 
-        // Last, so that concurrent appliers of one producer queue here (a row lock) and each then sees the others'
-        // events when it moves the contiguous position on.
+    /// <summary>
+    /// Last in the transaction, so that concurrent appliers of one producer queue here (a row lock) and each then sees
+    /// the others' events when it moves the contiguous position on.
+    /// </summary>
+    private async Task MovePositionAsync(string producer, long sequence, DateTimeOffset occurredAt, CancellationToken cancellationToken)
+    {
         await database.Database.ExecuteSqlAsync($"""
             INSERT INTO producer_positions (producer, applied_through, latest_sequence, latest_occurred_at)
-            VALUES ({metadata.Producer}, 0, {metadata.Sequence}, {occurredAt})
+            VALUES ({producer}, 0, {sequence}, {occurredAt})
             ON CONFLICT (producer) DO UPDATE SET
                 latest_sequence = GREATEST(producer_positions.latest_sequence, excluded.latest_sequence),
                 latest_occurred_at = GREATEST(producer_positions.latest_occurred_at, excluded.latest_occurred_at)
             """, cancellationToken);
         await database.Database.ExecuteSqlRawAsync(
             $"UPDATE producer_positions SET applied_through = {ProducerPositions.ContiguousThroughSql} WHERE producer = {{0}}",
-            [metadata.Producer], cancellationToken);
-        metrics.Applied(eventType);
-        return true;
+            [producer], cancellationToken);
     }
 }
 
@@ -79,16 +114,18 @@ public static class ProducerPositions
 {
     /// <summary>
     /// SQL, evaluated on a producer_positions row: the end of the unbroken run of applied events that follows
-    /// applied_through (or applied_through itself when the next event is still missing). Reads from the stored
-    /// position onwards only, so it stays cheap however long the history.
+    /// applied_through (or applied_through itself when the next event is still missing). Written as index probes
+    /// (scalar subqueries with LIMIT, walked in sequence order) so it reads from the stored position onwards only and
+    /// stays cheap however long the history; an EXISTS here may be planned as a hash of the whole table.
     /// </summary>
     public const string ContiguousThroughSql = """
-        CASE WHEN EXISTS (SELECT 1 FROM applied_events n WHERE n.producer = producer_positions.producer
-                                                           AND n.sequence = producer_positions.applied_through + 1)
-             THEN (SELECT min(a.sequence) FROM applied_events a
-                   WHERE a.producer = producer_positions.producer AND a.sequence > producer_positions.applied_through
-                     AND NOT EXISTS (SELECT 1 FROM applied_events b WHERE b.producer = a.producer AND b.sequence = a.sequence + 1))
-             ELSE producer_positions.applied_through END
+        COALESCE((SELECT a.sequence FROM applied_events a
+                  WHERE a.producer = producer_positions.producer AND a.sequence > producer_positions.applied_through
+                    AND (SELECT 1 FROM applied_events b WHERE b.producer = a.producer AND b.sequence = a.sequence + 1 LIMIT 1) IS NULL
+                    AND (SELECT 1 FROM applied_events n WHERE n.producer = producer_positions.producer
+                                                          AND n.sequence = producer_positions.applied_through + 1 LIMIT 1) IS NOT NULL
+                  ORDER BY a.sequence LIMIT 1),
+                 producer_positions.applied_through)
         """;
 }
 

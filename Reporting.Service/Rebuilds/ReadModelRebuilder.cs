@@ -212,10 +212,7 @@ public sealed partial class ReadModelRebuilder(
         var projector = scope.ServiceProvider.GetRequiredService<Projector>();
         await using var transaction = await database.Database.BeginTransactionAsync(cancellationToken);
         await ReadModelLock.TakeAsync(database, cancellationToken);
-        foreach (var integrationEvent in batch)
-        {
-            await projector.ApplyAsync(integrationEvent, cancellationToken);
-        }
+        await projector.ApplyBatchAsync(batch, cancellationToken);
         if (rebuildId is { } id)
         {
             var rebuild = await database.Rebuilds.SingleAsync(r => r.Id == id, cancellationToken);

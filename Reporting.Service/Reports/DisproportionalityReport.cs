@@ -44,7 +44,7 @@ public static class DisproportionalityReport
             .GroupBy(c => new { c.Dimension, c.GroupValue, Permanent = c.Kind == ExclusionKind.PermanentExclusion })
             .Select(g => new { g.Key.Dimension, g.Key.GroupValue, g.Key.Permanent, Count = g.Sum(c => c.Exclusions) })
             .ToListAsync(cancellationToken);
-        var rolls = await RollBook.LoadAsync(database, scope.Year, cancellationToken);
+        var rolls = await RollBook.LoadAsync(database, scope.Year, byCharacteristic: true, cancellationToken);
 
         var report = new Inclusion.Reporting.V1.DisproportionalityReport { Scope = scope.ToMessage() };
         foreach (var (characteristic, comparisonGroup) in Comparisons)

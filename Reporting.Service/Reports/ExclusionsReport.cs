@@ -22,15 +22,14 @@ public static class ExclusionsReport
     public static async Task<Inclusion.Reporting.V1.ExclusionsReport> BuildAsync(ReportingDatabase database, ReportScope scope,
         CancellationToken cancellationToken)
     {
-        var scoped = CountsIn(database, scope).Where(c => c.SchoolUrn == (scope.SchoolUrn ?? ExclusionCount.AllSchools));
-        var byGroup = await scoped
-            .GroupBy(c => new { c.Dimension, c.GroupValue, c.Kind })
-            .Select(g => new Counted(g.Key.Dimension, g.Key.GroupValue, g.Key.Kind, g.Sum(c => c.Exclusions)))
+        // The scope's rows (all schools', or one school's) in one read: a few hundred to a few thousand a year.
+        var rows = await CountsIn(database, scope).Where(c => c.SchoolUrn == (scope.SchoolUrn ?? ExclusionCount.AllSchools))
+            .GroupBy(c => new { c.Dimension, c.GroupValue, c.Kind, c.PhaseGroup, c.Term })
+            .Select(g => new { g.Key.Dimension, g.Key.GroupValue, g.Key.Kind, g.Key.PhaseGroup, g.Key.Term, Count = g.Sum(c => c.Exclusions) })
             .ToListAsync(cancellationToken);
-        var byPhaseAndTerm = await scoped.Where(c => c.Dimension == ExclusionDimensions.Total)
-            .GroupBy(c => new { c.PhaseGroup, c.Term, c.Kind })
-            .Select(g => new { g.Key.PhaseGroup, g.Key.Term, g.Key.Kind, Count = g.Sum(c => c.Exclusions) })
-            .ToListAsync(cancellationToken);
+        var byGroup = rows.GroupBy(r => (r.Dimension, r.GroupValue, r.Kind))
+            .Select(g => new Counted(g.Key.Dimension, g.Key.GroupValue, g.Key.Kind, g.Sum(r => r.Count))).ToList();
+        var byPhaseAndTerm = rows.Where(r => r.Dimension == ExclusionDimensions.Total).ToList();
         // Every school's own totals, for the breakdown by school.
         var bySchool = await CountsIn(database, scope)
             .Where(c => c.Dimension == ExclusionDimensions.Total && c.SchoolUrn != ExclusionCount.AllSchools
@@ -38,7 +37,7 @@ public static class ExclusionsReport
             .GroupBy(c => new { c.SchoolUrn, c.Kind })
             .Select(g => new Counted(ExclusionDimensions.School, g.Key.SchoolUrn, g.Key.Kind, g.Sum(c => c.Exclusions)))
             .ToListAsync(cancellationToken);
-        var rolls = await RollBook.LoadAsync(database, scope.Year, cancellationToken);
+        var rolls = await RollBook.LoadAsync(database, scope.Year, byCharacteristic: false, cancellationToken);
 
         var headcount = rolls.Headcount(scope.SchoolUrn, scope.Phase);
         var report = new Inclusion.Reporting.V1.ExclusionsReport

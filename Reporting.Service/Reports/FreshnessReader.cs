@@ -14,15 +14,17 @@ public static class FreshnessReader
 
     public static async Task<Freshness> ReadAsync(ReportingDatabase database, CancellationToken cancellationToken)
     {
-        // The stored position may trail by the last few events applied side by side: work it out afresh from there.
-        var positions = await database.ProducerPositions
-            .FromSqlRaw($"SELECT producer, {ProducerPositions.ContiguousThroughSql} AS applied_through, latest_sequence, latest_occurred_at FROM producer_positions")
-            .AsNoTracking()
-            .ToDictionaryAsync(p => p.Producer, cancellationToken);
-        var freshness = new Freshness
-        {
-            Rebuilding = await database.Rebuilds.AnyAsync(r => r.State == Rebuilds.RebuildState.Running, cancellationToken),
-        };
+        // One read: each producer's position (the stored one may trail by the last few events applied side by side, so
+        // it is worked out afresh from there) and whether a rebuild is under way.
+        var rows = await database.Database.SqlQueryRaw<PositionRow>($"""
+            SELECT producer, {ProducerPositions.ContiguousThroughSql} AS applied_through, latest_sequence, latest_occurred_at,
+                   EXISTS (SELECT 1 FROM rebuilds WHERE state = 'Running') AS rebuilding
+            FROM producer_positions
+            UNION ALL
+            SELECT '', 0, 0, NULL, EXISTS (SELECT 1 FROM rebuilds WHERE state = 'Running')
+            """).ToListAsync(cancellationToken);
+        var positions = rows.Where(r => r.Producer.Length > 0).ToDictionary(r => r.Producer);
+        var freshness = new Freshness { Rebuilding = rows.Any(r => r.Rebuilding) };
         foreach (var producer in Producers)
         {
             var position = positions.GetValueOrDefault(producer);
@@ -33,13 +35,15 @@ public static class FreshnessReader
                 AppliedThrough = position?.AppliedThrough ?? 0,
                 Behind = position is not null && position.AppliedThrough < position.LatestSequence,
             };
-            if (position is not null)
+            if (position?.LatestOccurredAt is { } latest)
             {
-                message.LatestOccurredAt = Timestamp.FromDateTimeOffset(position.LatestOccurredAt);
+                message.LatestOccurredAt = Timestamp.FromDateTimeOffset(latest);
             }
             freshness.Producers.Add(message);
         }
         freshness.Behind = freshness.Producers.Any(p => p.Behind);
         return freshness;
     }
+
+    private sealed record PositionRow(string Producer, long AppliedThrough, long LatestSequence, DateTimeOffset? LatestOccurredAt, bool Rebuilding);
 }

@@ -20,10 +20,11 @@ public sealed class RollBook
         _schools = schools;
     }
 
-    public static async Task<RollBook> LoadAsync(ReportingDatabase database, int year, CancellationToken cancellationToken)
+    /// <summary>The year's rolls; by characteristic too where <paramref name="byCharacteristic"/> (disproportionality).</summary>
+    public static async Task<RollBook> LoadAsync(ReportingDatabase database, int year, bool byCharacteristic, CancellationToken cancellationToken)
     {
-        var rolls = await database.SchoolRolls.AsNoTracking().Include(r => r.Groups)
-            .Where(r => r.SchoolYearStart == year).ToDictionaryAsync(r => r.SchoolUrn, cancellationToken);
+        var query = database.SchoolRolls.AsNoTracking().Where(r => r.SchoolYearStart == year);
+        var rolls = await (byCharacteristic ? query.Include(r => r.Groups) : query).ToDictionaryAsync(r => r.SchoolUrn, cancellationToken);
         var schools = await database.Schools.AsNoTracking().ToListAsync(cancellationToken);
         return new RollBook(rolls, schools);
     }

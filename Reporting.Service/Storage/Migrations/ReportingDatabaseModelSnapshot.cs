@@ -178,6 +178,11 @@ namespace InclusionServices.Reporting.Storage.Migrations
                     b.HasKey("SchoolYearStart", "SchoolUrn", "PhaseGroup", "Term", "Kind", "Dimension", "GroupValue")
                         .HasName("pk_exclusion_counts");
 
+                    b.HasIndex("SchoolYearStart", "SchoolUrn")
+                        .HasDatabaseName("ix_exclusion_counts_school_year_start_school_urn");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("SchoolYearStart", "SchoolUrn"), new[] { "Dimension", "GroupValue", "Kind", "PhaseGroup", "Term", "Exclusions" });
+
                     b.HasIndex("SchoolYearStart", "Dimension", "SchoolUrn")
                         .HasDatabaseName("ix_exclusion_counts_school_year_start_dimension_school_urn");
 

@@ -24,12 +24,15 @@ public sealed class PlainRabbitMq : IAsyncDisposable
         return new PlainRabbitMq(connection, await connection.CreateChannelAsync());
     }
 
-    /// <summary>Declares the event's fanout exchange (as publishers do) and binds a new exclusive queue of our own to it.</summary>
-    public async Task<string> BindQueueAsync(string exchange)
+    /// <summary>Declares each event's fanout exchange (as publishers do) and binds one new exclusive queue of our own to them.</summary>
+    public async Task<string> BindQueueAsync(params string[] exchanges)
     {
-        await Channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true);
         var queue = await Channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true);
-        await Channel.QueueBindAsync(queue.QueueName, exchange, "");
+        foreach (var exchange in exchanges)
+        {
+            await Channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true);
+            await Channel.QueueBindAsync(queue.QueueName, exchange, "");
+        }
         return queue.QueueName;
     }
 

@@ -58,7 +58,7 @@ public class ReportingSuite : IAsyncLifetime
         await ((IAsyncLifetime)Reporting).InitializeAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await ((IAsyncLifetime)Reporting).DisposeAsync();
         await ((IAsyncLifetime)Placements).DisposeAsync();

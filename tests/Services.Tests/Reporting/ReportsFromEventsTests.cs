@@ -239,6 +239,48 @@ public sealed class ReportsFromEventsTests(SeedYearSuite suite) : IClassFixture<
     }
 
     [Fact]
+    public async Task No_event_on_the_bus_and_no_report_holds_a_name_a_upn_a_birth_date_or_a_contact()
+    {
+        var messages = await suite.Bus.DrainAsync(suite.EverythingQueue);
+        // The whole scenario went over the bus: every kind of event it causes, hundreds in all.
+        string[] expected =
+        [
+            "SchoolRegistered", "ReferralStatusChanged", "ExclusionChanged", "DeadlineMissed", "MeetingChanged", "MeetingFollowedByPermanentExclusion",
+            "PanelCaseListed", "PanelDecisionMade", "ProviderAdded", "ProviderPlacesChanged", "PlacementChanged", "SixthDayProvisionMissed",
+            "PartTimeTimetableChanged", "PartTimeTimetableReviewOverdue",
+        ];
+        var seen = messages.Select(m => m.Exchange).ToHashSet();
+        var missing = expected.Select(e => "inclusion.events.v1." + e).Where(e => !seen.Contains(e)).ToList();
+        Assert.True(missing.Count == 0, "not on the bus: " + string.Join(", ", missing));
+        // 75 meetings scheduled and held are 150 events alone.
+        Assert.True(messages.Count > 150, $"{messages.Count} messages");
+
+        var outputs = new List<string>(messages.Select(m => Encoding.UTF8.GetString(m.Body.Span)));
+        outputs.AddRange((await EveryReportAsync()).Values);
+        foreach (var kind in Enum.GetValues<ReportKind>().Where(k => k != ReportKind.Unspecified))
+        {
+            outputs.Add(Encoding.UTF8.GetString(await ExportAsync(kind, Seed)));
+        }
+        outputs.Add(JsonFormatter.Default.Format(await suite.Reports.GetComplianceReportAsync(Seed, Tokens.Header(InclusionRoles.School, Secondary))));
+        outputs.Add((await suite.Reports.RenderPreventionChartAsync(Seed, Analyst)).Svg.ToStringUtf8());
+        var everything = string.Join('\n', outputs);
+
+        // What the scenario wrote about the children and the people around them (ReferralsData and SeedYearSuite).
+        var births = new[] { 5, 8, 9, 10, 11 }.Select(yearGroup => $"{ThisYear - yearGroup - 5}-10-09");
+        string[] personal =
+        [
+            "Morgan", "Privateperson", "1 Private Road", "WV4 5ZZ", "07700 900789", "lee.private@example.org", "Private Parent",
+            "Pat Tutor", "pat.tutor@school.example.org", "01902 555000", "Persistent disruption after lunch", "Held last month with the family",
+            "Phased return after illness",
+        ];
+        Assert.NotEmpty(suite.Upns);
+        foreach (var secret in personal.Concat(suite.Upns).Concat(births))
+        {
+            Assert.False(everything.Contains(secret, StringComparison.OrdinalIgnoreCase), $"'{secret}' left the service that holds it");
+        }
+    }
+
+    [Fact]
     public async Task Rebuilding_from_the_producers_histories_gives_identical_answers_to_every_report()
     {
         var before = await EveryReportAsync();

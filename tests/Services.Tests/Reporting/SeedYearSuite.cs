@@ -43,11 +43,19 @@ public sealed class SeedYearSuite : ReportingSuite
     public string NearCapExclusion { get; private set; } = "";
     public string OverdueTimetable { get; private set; } = "";
 
+    /// <summary>A queue bound to every event's exchange before the scenario starts: everything the bus carried.</summary>
+    public PlainRabbitMq Bus { get; private set; } = null!;
+    public string EverythingQueue { get; private set; } = "";
+    /// <summary>The UPNs of every pupil the scenario made (they must never leave Referrals).</summary>
+    public List<string> Upns { get; } = [];
+
     private int _serial;
 
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
+        Bus = await PlainRabbitMq.ConnectAsync(Reporting.BrokerConnectionString!);
+        EverythingQueue = await Bus.BindQueueAsync(InclusionServices.EventBus.EventCatalog.PublishedBy.Values.SelectMany(e => e).ToArray());
         var referrals = Referrals.Channel;
         await RegisterSchoolAsync(referrals, Secondary, Phase.Secondary);
         await RegisterSchoolAsync(referrals, Special, Phase.Special);
@@ -70,28 +78,43 @@ public sealed class SeedYearSuite : ReportingSuite
         }
 
         // Suspensions at the secondary school, by pupils with different needs, and one near the cap.
-        var supported = await NewPupilAsync(referrals, Secondary, 300, 8, SenStatus.SenSupport, freeSchoolMeals: true);
+        var supported = Made(await NewPupilAsync(referrals, Secondary, 300, 8, SenStatus.SenSupport, freeSchoolMeals: true));
         await RecordExclusionAsync(supported, ExclusionKind.Suspension, Day(2019, 11, 5), 2, "DB");
         await RecordExclusionAsync(supported, ExclusionKind.Suspension, Day(2020, 1, 14), 4, "PA");
-        await RecordExclusionAsync(await NewPupilAsync(referrals, Secondary, 301, 8), ExclusionKind.Suspension, Day(2019, 11, 12), 2, "DB");
-        var withPlan = await NewPupilAsync(referrals, Secondary, 302, 10, SenStatus.EhcPlan, sex: Sex.Female);
+        await RecordExclusionAsync(Made(await NewPupilAsync(referrals, Secondary, 301, 8)), ExclusionKind.Suspension, Day(2019, 11, 12), 2, "DB");
+        var withPlan = Made(await NewPupilAsync(referrals, Secondary, 302, 10, SenStatus.EhcPlan, sex: Sex.Female));
         await RecordExclusionAsync(withPlan, ExclusionKind.LunchtimeSuspension, Day(2020, 1, 15), 1, "VA");
-        var nearCap = await NewPupilAsync(referrals, Secondary, 303, 10, freeSchoolMeals: true);
+        var nearCap = Made(await NewPupilAsync(referrals, Secondary, 303, 10, freeSchoolMeals: true));
         NearCapPupil = nearCap.Name;
         NearCapExclusion = (await RecordExclusionAsync(nearCap, ExclusionKind.Suspension, Day(2019, 11, 4), 82, "DB")).Name;
-        await RecordExclusionAsync(await NewPupilAsync(referrals, Secondary, 304, 11, SenStatus.SenSupport), ExclusionKind.Suspension,
+        await RecordExclusionAsync(Made(await NewPupilAsync(referrals, Secondary, 304, 11, SenStatus.SenSupport)), ExclusionKind.Suspension,
             Day(2020, 3, 3), 2, "DB");
 
         await PanelCaseAsync(secondaryMeetings[10].Pupil);
-        await PlacementAndTimetableAsync(await NewPupilAsync(referrals, Secondary, 305, 9));
+        await PlacementAndTimetableAsync(Made(await NewPupilAsync(referrals, Secondary, 305, 9)));
         await ThisYearsReferralsAsync();
         await RecordRollsAsync();
         await WaitUntilAppliedAsync();
     }
 
+    public override async Task DisposeAsync()
+    {
+        await Bus.DisposeAsync();
+        await base.DisposeAsync();
+    }
+
+    private Pupil Made(Pupil pupil)
+    {
+        lock (Upns)
+        {
+            Upns.Add(pupil.Upn);
+        }
+        return pupil;
+    }
+
     private async Task<(Pupil, Meeting)> PreventionMeetingAsync(string school, int yearGroup, DateTime day)
     {
-        var pupil = await NewPupilAsync(Referrals.Channel, school, Interlocked.Increment(ref _serial), yearGroup);
+        var pupil = Made(await NewPupilAsync(Referrals.Channel, school, Interlocked.Increment(ref _serial), yearGroup));
         var meetings = new Inclusion.Meetings.V1.Meetings.MeetingsClient(Meetings.Channel);
         var scheduled = await meetings.ScheduleMeetingAsync(new ScheduleMeetingRequest
         {
@@ -190,7 +213,7 @@ public sealed class SeedYearSuite : ReportingSuite
         var names = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            var pupil = await NewPupilAsync(Referrals.Channel, Secondary, 400 + i, 9);
+            var pupil = Made(await NewPupilAsync(Referrals.Channel, Secondary, 400 + i, 9));
             var draft = await client.CreateReferralAsync(new CreateReferralRequest { Pupil = pupil.Name, Form = CompleteForm() }, school);
             await client.SubmitReferralAsync(new SubmitReferralRequest { Name = draft.Name }, school);
             names.Add(draft.Name);
