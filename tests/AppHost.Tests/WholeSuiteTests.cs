@@ -33,10 +33,18 @@ public sealed class WholeSuiteTests
         {
             amqpPort = FreePort();
         }
+        // Kept in a folder only its owner may enter, as a clone in root's home is: PostgreSQL, run as the postgres
+        // user when the tests run as root, must still find a cluster it can reach.
+        var closed = Directory.CreateDirectory(Path.Combine(work, "closed"));
+        if (!OperatingSystem.IsWindows())
+        {
+            closed.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        }
+        var dataRoot = Path.Combine(closed.FullName, "apphost");
         string[] args =
         [
             "--Infrastructure:Mode=local",
-            $"--Infrastructure:DataDirectory={Path.Combine(work, "apphost")}",
+            $"--Infrastructure:DataDirectory={dataRoot}",
             $"--Infrastructure:PostgresPort={FreePort()}",
             $"--Infrastructure:RabbitMqPort={amqpPort}",
             $"--Infrastructure:RabbitMqManagementPort={FreePort()}",
@@ -45,8 +53,25 @@ public sealed class WholeSuiteTests
         ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             args, (options, _) => options.DisableDashboard = true, timeout.Token);
-        await using var app = await builder.BuildAsync(timeout.Token);
-        await app.StartAsync(timeout.Token);
+        var app = await builder.BuildAsync(timeout.Token);
+        try
+        {
+            await app.StartAsync(timeout.Token);
+            await RunsAsAnOperatorExpects(app, dataRoot, timeout.Token);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+            foreach (var cluster in SharedClusters)
+            {
+                Directory.Delete(cluster, recursive: true);
+            }
+        }
+    }
+
+    private static async Task RunsAsAnOperatorExpects(DistributedApplication app, string dataRoot, CancellationToken cancellation)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
 
         foreach (var name in ServiceNames)
         {
@@ -57,7 +82,7 @@ public sealed class WholeSuiteTests
         }
 
         // No key was given: the app host made one for this machine, beside the local data, and tokens are signed with it.
-        var signingKey = (await File.ReadAllTextAsync(Path.Combine(work, "apphost", "signing-key"), timeout.Token)).Trim();
+        var signingKey = (await File.ReadAllTextAsync(Path.Combine(dataRoot, "signing-key"), timeout.Token)).Trim();
         Metadata As(string role) => new() { { "Authorization", "Bearer " + Tokens.For(role, signingKey: signingKey) } };
         using var referrals = GrpcChannel.ForAddress(app.GetEndpoint("referrals", "grpc"));
         var schools = new Inclusion.Referrals.V1.Schools.SchoolsClient(referrals);
@@ -69,7 +94,8 @@ public sealed class WholeSuiteTests
         Assert.Empty(listed.Schools);
 
         await EachServiceReachesOnlyItsOwnDatabaseAndExchanges(app, timeout.Token);
-        SecretsAreReadableByTheirOwnerOnly(Path.Combine(work, "apphost"));
+        SecretsAreReadableByTheirOwnerOnly(dataRoot);
+        await PostgresKeepsItsClusterWhereItCanReachIt(app, dataRoot, timeout.Token);
 
         using var reporting = GrpcChannel.ForAddress(app.GetEndpoint("reporting", "grpc"));
         var summary = await new Inclusion.Reporting.V1.Reports.ReportsClient(reporting)
@@ -142,6 +168,35 @@ public sealed class WholeSuiteTests
             Assert.Equal(403, (int?)forged.ShutdownReason?.ReplyCode);
         }
     }
+
+    /// <summary>
+    /// As root the cluster cannot live in a folder the postgres user cannot enter: it goes under /var/lib, one folder per
+    /// data folder, and the password stays beside the rest of the local data. As another user it stays there too.
+    /// </summary>
+    private static async Task PostgresKeepsItsClusterWhereItCanReachIt(DistributedApplication app, string dataRoot, CancellationToken cancellationToken)
+    {
+        var password = (await File.ReadAllTextAsync(Path.Combine(dataRoot, "postgres", "password"), cancellationToken)).Trim();
+        var server = new NpgsqlConnectionStringBuilder(await app.GetConnectionStringAsync("referralsdb", cancellationToken))
+        {
+            Username = "postgres", Password = password, Database = "postgres",
+        };
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var show = new NpgsqlCommand("SHOW data_directory", connection);
+        var cluster = (string)(await show.ExecuteScalarAsync(cancellationToken))!;
+        if (Environment.IsPrivilegedProcess)
+        {
+            Assert.StartsWith("/var/lib/inclusion-services/", cluster, StringComparison.Ordinal);
+            SharedClusters.Add(Path.GetDirectoryName(cluster)!);
+        }
+        else
+        {
+            Assert.StartsWith(dataRoot, cluster, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Clusters this test made outside its own folder, removed once the suite has stopped.</summary>
+    private static readonly List<string> SharedClusters = [];
 
     private static void SecretsAreReadableByTheirOwnerOnly(string dataRoot)
     {
