@@ -24,11 +24,15 @@ internal static class InclusionServiceResources
                 options.ExcludeKestrelEndpoints = true;
             })
             .WithArgs("--migrate")
+            .WithoutHttpsCertificate()
             .WithReference(database)
             .WaitFor(database)
             .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "500");
 
+        // The services serve plain HTTP on loopback (h2c for gRPC; production puts TLS in front, see the README), so they
+        // take no development certificate: else the dashboard warns, in red, that none is trusted.
         var service = builder.AddProject<TProject>(name)
+            .WithoutHttpsCertificate()
             .WithReference(database)
             .WithReference(infrastructure.Broker(name), EventBusConnectionName)
             .WaitFor(infrastructure.BrokerServer)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace InclusionServices.ServiceDefaults;
 
@@ -23,6 +24,9 @@ public static class HealthEndpoints
     {
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        // Health is shown as each resource's state on the dashboard and answered to every probe. Logging each unhealthy
+        // probe as an error put red badges on every normal start (the bus is "not started" for its first second).
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Critical);
 
         builder.Services.AddGrpcHealthChecks();
         builder.Services.Configure<GrpcHealthChecksOptions>(options =>

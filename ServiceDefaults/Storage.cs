@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -53,6 +54,9 @@ public static partial class Storage
         await using var scope = host.Services.CreateAsyncScope();
         var database = scope.ServiceProvider.GetRequiredService<TContext>().Database;
         var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Storage));
+        // A fresh database has no history table yet: made first, EF's look at it is not logged as a failed command
+        // (an error badge on every first start).
+        await database.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>().CreateIfNotExistsAsync();
         var pending = (await database.GetPendingMigrationsAsync()).ToList();
         LogMigrating(logger, pending.Count, typeof(TContext).Name);
         await database.MigrateAsync();
