@@ -46,6 +46,7 @@ public static class HealthEndpoints
             .AllowAnonymous();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService().AllowAnonymous();
+        app.MapHttpApiReference();
         return app;
     }
 }

@@ -22,7 +22,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
         builder.Services.AddHttpClient(nameof(ServiceTokens)).AddStandardResilienceHandler();
 
-        builder.Services.AddGrpc(options =>
+        var grpc = builder.Services.AddGrpc(options =>
         {
             // Outermost first: errors from every later step become the suite's status codes.
             options.Interceptors.Add<GrpcErrorInterceptor>();
@@ -32,6 +32,7 @@ public static class ServiceDefaultsExtensions
             options.MaxReceiveMessageSize = MaxReceiveMessageSize;
             options.MaxSendMessageSize = MaxSendMessageSize;
         });
+        builder.AddHttpApi(grpc);
         builder.Services.AddGrpcReflection();
         return builder;
     }
