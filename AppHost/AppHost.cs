@@ -10,14 +10,19 @@ try
     var infrastructure = SuiteInfrastructure.Add(builder);
     var tokens = TokenTrust.Resolve(builder.Configuration, infrastructure.DataRoot);
 
-    var referrals = builder.AddInclusionService<Projects.Referrals_Service>("referrals", infrastructure, tokens);
+    var referrals = builder.AddInclusionService<Projects.Referrals_Service>("referrals", infrastructure, tokens).WithMintTokenCommand(tokens);
     // Meetings and Placements ask Referrals about pupils over gRPC, found by service discovery.
     var meetings = builder.AddInclusionService<Projects.Meetings_Service>("meetings", infrastructure, tokens).WithReference(referrals);
     var placements = builder.AddInclusionService<Projects.Placements_Service>("placements", infrastructure, tokens).WithReference(referrals);
     // Reporting reads the others' events from the bus and, to catch up or rebuild, their histories over gRPC.
-    builder.AddInclusionService<Projects.Reporting_Service>("reporting", infrastructure, tokens)
+    var reporting = builder.AddInclusionService<Projects.Reporting_Service>("reporting", infrastructure, tokens)
         .WithReference(referrals).WithReference(meetings).WithReference(placements)
         .WithRebuildCommand(tokens);
+    // ./run.sh --demo seeds the demonstration year once the suite is healthy; the dashboard command does it any time.
+    builder.AddDemoData(new Dictionary<string, IResourceBuilder<ProjectResource>>
+    {
+        ["referrals"] = referrals, ["meetings"] = meetings, ["placements"] = placements, ["reporting"] = reporting,
+    }, tokens, seedAtStart: args.Contains("--demo"));
 
     builder.Build().Run();
 }

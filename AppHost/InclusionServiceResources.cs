@@ -40,6 +40,7 @@ internal static class InclusionServiceResources
         return tokens.ApplyTo(service)
             // Services otherwise wait ~10 s at shutdown for an OTLP export to a dashboard that has gone.
             .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "500")
-            .WithHttpHealthCheck("/health", endpointName: "http");
+            .WithHttpHealthCheck("/health", endpointName: "http")
+            .WithApiReference();
     }
 }

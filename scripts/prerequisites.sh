@@ -33,7 +33,8 @@ ensure_prerequisites() {
 ensure_test_prerequisites() {
   local missing=()
   local package
-  for package in python3-grpcio python3-protobuf python3-pika protobuf-compiler fonts-dejavu-core; do
+  # chromium: the app-host test looks at the dashboard as an operator would (Playwright drives the system browser).
+  for package in python3-grpcio python3-protobuf python3-pika protobuf-compiler fonts-dejavu-core chromium; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
   done
   if [ ${#missing[@]} -gt 0 ]; then

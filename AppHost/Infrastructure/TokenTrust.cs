@@ -1,4 +1,8 @@
+using System.Security.Claims;
+using System.Text;
 using Microsoft.Extensions.Configuration;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace InclusionServices.AppHost.Infrastructure;
 
@@ -37,4 +41,26 @@ internal sealed record TokenTrust(string? Authority, string? SigningKey, string 
             .WithEnvironment("Authentication__SigningKey", SigningKey ?? "")
             .WithEnvironment("Authentication__Issuer", Issuer)
             .WithEnvironment("Authentication__Audience", Audience);
+
+    /// <summary>
+    /// A token signed with the local key, for the dashboard's commands and the operator. The subject names who acted in
+    /// the services' audit: "dashboard-{role}" unless given.
+    /// </summary>
+    public string Mint(string role, string? schoolUrn, TimeSpan lifetime, string? subject = null)
+    {
+        var key = SigningKey ?? throw new InvalidOperationException("Tokens are minted only on a local run, which has a signing key.");
+        var claims = new List<Claim> { new("sub", subject ?? $"dashboard-{role}"), new("role", role) };
+        if (schoolUrn is not null)
+        {
+            claims.Add(new Claim("urn", schoolUrn));
+        }
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            Subject = new ClaimsIdentity(claims),
+            Expires = DateTime.UtcNow.Add(lifetime),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
+        });
+    }
 }
