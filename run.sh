@@ -11,4 +11,5 @@ trap stop_idle_epmd EXIT
 trap ':' INT
 
 say "Starting the suite; the dashboard login URL follows (http://localhost:18888)"
-dotnet run --project AppHost --launch-profile http
+# Arguments reach the app host: ./run.sh --demo seeds the demonstration year once everything is healthy.
+dotnet run --project AppHost --launch-profile http -- "$@"

@@ -16,6 +16,12 @@ public sealed class EventBusOptions
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>Waits between a consumer's attempts at one event before it goes to the error queue.</summary>
     public TimeSpan[] RetryIntervals { get; set; } = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15)];
+    /// <summary>
+    /// The outbox backlog at which the service reports Degraded (still serving; the dashboard shows it): more events
+    /// waiting than this, or the oldest waiting longer than <see cref="DegradedOldestAge"/>.
+    /// </summary>
+    public int DegradedBacklog { get; set; } = 1000;
+    public TimeSpan DegradedOldestAge { get; set; } = TimeSpan.FromSeconds(60);
     /// <summary>Run the outbox dispatcher in this process (a replica may leave publishing to others).</summary>
     public bool DispatchEvents { get; set; } = true;
 }

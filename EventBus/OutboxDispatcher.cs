@@ -179,7 +179,10 @@ public sealed class OutboxMetrics
         }
     }
 
-    internal void Observe(long pending, TimeSpan oldest)
+    public long Pending => Interlocked.Read(ref _pending);
+    public TimeSpan OldestPending => TimeSpan.FromSeconds(Volatile.Read(ref _oldestPendingSeconds));
+
+    public void Observe(long pending, TimeSpan oldest)
     {
         Interlocked.Exchange(ref _pending, pending);
         Volatile.Write(ref _oldestPendingSeconds, oldest.TotalSeconds);

@@ -1,3 +1,4 @@
+using InclusionServices.EventBus;
 using System.Globalization;
 using Inclusion.Events.V1;
 using InclusionServices.CalendarOverrides;
@@ -24,7 +25,7 @@ public sealed class PlacementsOptions
 /// update, so several replicas report each once; one record that cannot be counted does not stop the others.
 /// </summary>
 public sealed partial class DutyWatcher(IServiceScopeFactory scopes, IOptions<PlacementsOptions> options, TimeProvider time,
-    ILogger<DutyWatcher> logger) : BackgroundService
+    DeadlineMetrics metrics, ILogger<DutyWatcher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -85,6 +86,7 @@ public sealed partial class DutyWatcher(IServiceScopeFactory scopes, IOptions<Pl
             }, "exclusions/" + requirement.ExclusionId, now);
             await database.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            metrics.Missed("SixthDayProvision", requirement.Holder.ToString());
             LogMissed(logger, requirement.ExclusionId, requirement.Due);
         }
     }

@@ -1,3 +1,4 @@
+using InclusionServices.EventBus;
 using System.Globalization;
 using Inclusion.Events.V1;
 using InclusionServices.CalendarOverrides;
@@ -29,7 +30,7 @@ public sealed class DeadlineWatcherOptions
 /// Several replicas may watch: the missed_deadlines key makes each report happen once.
 /// </summary>
 public sealed partial class DeadlineWatcher(IServiceScopeFactory scopes, IOptions<DeadlineWatcherOptions> options, TimeProvider time,
-    ILogger<DeadlineWatcher> logger) : BackgroundService
+    DeadlineMetrics metrics, ILogger<DeadlineWatcher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -119,6 +120,7 @@ public sealed partial class DeadlineWatcher(IServiceScopeFactory scopes, IOption
         try
         {
             await database.SaveChangesAsync(cancellationToken);
+            metrics.Missed(deadline.Kind.ToString(), deadline.Holder.ToString());
             LogMissed(logger, deadline.Kind, exclusion.Id, deadline.Date);
         }
         catch (DbUpdateException)

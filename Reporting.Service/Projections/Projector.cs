@@ -86,7 +86,7 @@ public sealed class Projector(ReportingDatabase database, ReportingCalendar cale
             // Calendar changes, panel sittings and overdue meeting actions feed no report: they only move the position.
             _ => Task.CompletedTask,
         });
-        metrics.Applied(eventType);
+        metrics.Applied(eventType, metadata.OccurredAt.ToDateTimeOffset());
         return true;
     }
 
@@ -129,15 +129,33 @@ public static class ProducerPositions
         """;
 }
 
-/// <summary>Events applied to the read models, by type, on the dashboard.</summary>
+/// <summary>Events applied to the read models, by type, and how long after they happened, on the dashboard.</summary>
 public sealed class ProjectorMetrics
 {
     public const string MeterName = Telemetry.SourcePrefix + "Reporting";
     private readonly Counter<long> _applied;
+    private readonly Histogram<double> _lag;
+    private readonly TimeProvider _time;
 
-    public ProjectorMetrics(IMeterFactory meters) =>
-        _applied = meters.Create(MeterName).CreateCounter<long>("inclusion.reporting.events_applied", "{event}",
-            "Events applied to Reporting's read models");
+    public ProjectorMetrics(IMeterFactory meters, TimeProvider time)
+    {
+        var meter = meters.Create(MeterName);
+        _applied = meter.CreateCounter<long>("inclusion.reporting.events_applied", "{event}", "Events applied to Reporting's read models");
+        _lag = meter.CreateHistogram<double>("inclusion.reporting.event_lag", "s",
+            "From an event's commit in its service to its effect in Reporting's read models",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] });
+        _time = time;
+    }
 
-    internal void Applied(string eventType) => _applied.Add(1, new KeyValuePair<string, object?>("event_type", eventType));
+    public void Applied(string eventType, DateTimeOffset occurredAt)
+    {
+        var type = new KeyValuePair<string, object?>("event_type", eventType);
+        _applied.Add(1, type);
+        // A rebuild replays old events: their age is not lag, so only events from the last day are timed.
+        var lag = _time.GetUtcNow() - occurredAt;
+        if (lag < TimeSpan.FromDays(1))
+        {
+            _lag.Record(Math.Max(0, lag.TotalSeconds), type);
+        }
+    }
 }
