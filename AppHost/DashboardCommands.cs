@@ -6,6 +6,7 @@ using InclusionServices.AppHost.Infrastructure;
 using InclusionServices.DemoData;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -149,24 +150,38 @@ internal static class DashboardCommands
         {
             return;
         }
-        services["reporting"].OnResourceReady(async (_, ready, cancellationToken) =>
+        // Not awaited in the handler: the resource counts as ready only once its handlers return, and the seeder needs
+        // every service healthy first.
+        services["reporting"].OnResourceReady((_, ready, _) =>
         {
-            var notifications = ready.Services.GetRequiredService<ResourceNotificationService>();
-            var logger = ready.Services.GetRequiredService<ResourceLoggerService>().GetLogger(services["referrals"].Resource);
+            var stopping = ready.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            _ = SeedWhenHealthyAsync(ready.Services, services, tokens, stopping);
+            return Task.CompletedTask;
+        });
+    }
+
+    private static async Task SeedWhenHealthyAsync(IServiceProvider host, IReadOnlyDictionary<string, IResourceBuilder<ProjectResource>> services,
+        TokenTrust tokens, CancellationToken cancellationToken)
+    {
+        var notifications = host.GetRequiredService<ResourceNotificationService>();
+        var logger = host.GetRequiredService<ResourceLoggerService>().GetLogger(services["referrals"].Resource);
+        try
+        {
             foreach (var name in Services)
             {
                 await notifications.WaitForResourceHealthyAsync(name, cancellationToken);
             }
-            try
-            {
-                logger.LogInformation("{Summary}", await SeedAsync(services, tokens, cancellationToken));
-            }
-            catch (RpcException refused)
-            {
-                logger.LogWarning("Demonstration data stopped at {Status}: {Detail} Use the dashboard's Seed demonstration data to carry on.",
-                    refused.StatusCode, refused.Status.Detail);
-            }
-        });
+            logger.LogInformation("{Summary}", await SeedAsync(services, tokens, cancellationToken));
+        }
+        catch (RpcException refused)
+        {
+            logger.LogWarning("Demonstration data stopped at {Status}: {Detail} Use the dashboard's Seed demonstration data to carry on.",
+                refused.StatusCode, refused.Status.Detail);
+        }
+        catch (OperationCanceledException)
+        {
+            // The suite stopped first.
+        }
     }
 
     private static async Task<DemoSummary> SeedAsync(IReadOnlyDictionary<string, IResourceBuilder<ProjectResource>> services, TokenTrust tokens,

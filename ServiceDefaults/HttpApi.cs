@@ -51,7 +51,7 @@ public static class HttpApi
             if (File.Exists(comments))
             {
                 options.IncludeXmlComments(comments);
-                options.IncludeGrpcXmlComments(comments, includeControllerXmlComments: true);
+                options.IncludeGrpcXmlComments(comments, includeControllerXmlComments: false);
             }
         });
         return builder;
@@ -60,7 +60,15 @@ public static class HttpApi
     public static WebApplication MapHttpApiReference(this WebApplication app)
     {
         app.MapSwagger("/openapi/{documentName}.json").AllowAnonymous();
-        app.MapScalarApiReference(options => options.WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
+        app.MapScalarApiReference(options =>
+        {
+            options.WithOpenApiRoutePattern("/openapi/{documentName}.json");
+            // The page is the service's own: no usage telemetry, AI chat or hosted tools that would send anything out.
+            options.Telemetry = false;
+            options.Agent = new ScalarAgentOptions { Disabled = true };
+            options.ShowDeveloperTools = DeveloperToolsVisibility.Never;
+            options.HideClientButton = true;
+        }).AllowAnonymous();
         return app;
     }
 }
