@@ -18,6 +18,14 @@ public sealed class ExclusionConsumer(PlacementsDatabase database, TimeProvider 
 {
     protected override async Task ApplyAsync(ExclusionChanged changed, CancellationToken cancellationToken)
     {
+        if (changed.Step == ExclusionStep.Withdrawn)
+        {
+            // Withdrawn by the head teacher: a duty not yet met or reported missed is owed no more.
+            var withdrawnId = Guid.Parse(changed.Exclusion.AsSpan("exclusions/".Length));
+            await Database.SixthDayRequirements.Where(r => r.ExclusionId == withdrawnId && r.MetByPlacementId == null && r.MissedReportedAt == null)
+                .ExecuteDeleteAsync(cancellationToken);
+            return;
+        }
         if (changed.Step is not (ExclusionStep.SuspensionRecorded or ExclusionStep.PermanentExclusionRecorded)
             || changed.SixthDayProvisionDue.Length == 0)
         {

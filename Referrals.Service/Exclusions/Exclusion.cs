@@ -43,6 +43,19 @@ public sealed class Exclusion : IBelongsToSchool
     public bool OwesBoardMeeting { get; private set; }
     public DateTimeOffset RecordedAt { get; private set; }
     public uint Version { get; private set; }
+    /// <summary>The suspension this exclusion extends or converts (a further suspension, or the permanent exclusion that replaced it).</summary>
+    public Guid? FollowsId { get; private set; }
+    /// <summary>Set when the head teacher withdrew it before the governing board considered it: it then counts nowhere.</summary>
+    public DateOnly? WithdrawnOn { get; private set; }
+    public string? WithdrawalReason { get; private set; }
+    /// <summary>
+    /// Sessions the pupil had already spent out of school when it was withdrawn: they still count toward the 45-day
+    /// limit (DfE guidance on cancelling an exclusion); the rest counts nowhere.
+    /// </summary>
+    public int SessionsServed { get; private set; }
+
+    /// <summary>The sessions that count toward the pupil's tallies: all of them, or those served before a withdrawal.</summary>
+    public int CountedSessions => WithdrawnOn is null ? Sessions : SessionsServed;
 
     public bool IsSuspension => Kind is ExclusionKind.Suspension or ExclusionKind.LunchtimeSuspension;
 
@@ -85,6 +98,7 @@ public sealed class Exclusion : IBelongsToSchool
             RunStartedOn = run?.FirstDay,
             RunSessionsBefore = run?.SessionsBefore ?? 0,
             RecordedAt = now.ToStoredPrecision(),
+            FollowsId = notice.Follows,
         };
         var report = deadlines.For(exclusion.Facts);
         if (report.Cap is { WouldBeExceeded: true } cap)
@@ -97,8 +111,77 @@ public sealed class Exclusion : IBelongsToSchool
         return (exclusion, report);
     }
 
+    /// <summary>
+    /// The head teacher withdraws the exclusion. Possible only until the governing board has considered it; from then
+    /// on only the board's or a review's decision changes it.
+    /// </summary>
+    public void Withdraw(DateOnly withdrawnOn, string? reason, SchoolDays days)
+    {
+        if (WithdrawnOn is not null)
+        {
+            throw new PreconditionFailedException("The exclusion is already withdrawn.");
+        }
+        if (BoardDecision is not null)
+        {
+            throw new PreconditionFailedException("The governing board has considered this exclusion: the head teacher can no longer withdraw it.");
+        }
+        // An exclusion may be withdrawn before it begins, but a school tells the council of one at most a few weeks ahead.
+        if (withdrawnOn < StartDate.AddDays(-30))
+        {
+            throw new PreconditionFailedException("A withdrawal cannot be dated more than 30 days before the exclusion's first day.");
+        }
+        WithdrawnOn = withdrawnOn;
+        WithdrawalReason = reason;
+        // School days from the first day up to the day before the withdrawal, which the pupil spent out of school.
+        SessionsServed = withdrawnOn <= StartDate || !days.IsSchoolDay(StartDate)
+            ? 0
+            : Math.Min(Sessions, days.SessionsBetween(StartDate.AddDays(-1), withdrawnOn.AddDays(-1)));
+        OwesBoardMeeting = false;
+    }
+
+    /// <summary>
+    /// Another suspension of the same child, recorded before this one, was withdrawn: it no longer counts in this one's
+    /// tallies, so the board's thresholds are worked out again.
+    /// </summary>
+    public void Discount(Exclusion withdrawn, bool sameTerm, StatutoryDeadlines deadlines)
+    {
+        var dropped = withdrawn.Sessions - withdrawn.SessionsServed;
+        SessionsSuspendedThisYearBefore = Math.Max(0, SessionsSuspendedThisYearBefore - dropped);
+        if (sameTerm)
+        {
+            SessionsSuspendedThisTermBefore = Math.Max(0, SessionsSuspendedThisTermBefore - dropped);
+        }
+        if (WithdrawnOn is null)
+        {
+            OwesBoardMeeting = deadlines.For(Facts).Owes(DeadlineKind.GoverningBoardMeeting);
+        }
+    }
+
+    /// <summary>The school day after this suspension's last: where a further suspension or a conversion begins.</summary>
+    public DateOnly NextSchoolDayAfter(SchoolDays days)
+    {
+        if (Kind != ExclusionKind.Suspension)
+        {
+            throw new PreconditionFailedException("Only a suspension (not a lunchtime suspension or a permanent exclusion) can be extended or converted.");
+        }
+        if (WithdrawnOn is not null)
+        {
+            throw new PreconditionFailedException("The suspension was withdrawn.");
+        }
+        if (!days.IsSchoolDay(StartDate))
+        {
+            throw new PreconditionFailedException("The suspension's first day is no longer a school day in the calendar: correct the calendar first.");
+        }
+        // An odd number of sessions ends at midday; what follows begins the next school day.
+        return days.NthSchoolDayAfter(days.NthSchoolDayFrom(StartDate, (Sessions + 1) / 2), 1);
+    }
+
     public void RecordBoardDecision(BoardDecision decision, DateOnly notifiedOn)
     {
+        if (WithdrawnOn is not null)
+        {
+            throw new PreconditionFailedException("The exclusion was withdrawn: there is nothing for the board to consider.");
+        }
         if (BoardDecision is not null)
         {
             throw new PreconditionFailedException("The governing board's decision is already recorded.");
@@ -152,6 +235,7 @@ public sealed class Exclusion : IBelongsToSchool
 }
 
 /// <summary>What a school tells the council of an exclusion, checked for form but not yet against the calendar.</summary>
+/// <param name="Follows">The suspension this one extends or converts.</param>
 public sealed record NewExclusion(Guid PupilId, ExclusionKind Kind, DateOnly StartDate, int Sessions, IReadOnlyList<string> ReasonCodes,
-    string? Details, bool ParentsMadeRepresentations, DateOnly? PublicExamMissed, DateOnly? BoardNotifiedOn);
+    string? Details, bool ParentsMadeRepresentations, DateOnly? PublicExamMissed, DateOnly? BoardNotifiedOn, Guid? Follows = null);
 

@@ -17,6 +17,10 @@ public static class ExclusionMapping
     public static ExclusionMessage ToMessage(Exclusion exclusion, StatutoryDeadlines deadlines)
     {
         var message = ToMessageWithoutDeadlines(exclusion);
+        if (exclusion.WithdrawnOn is not null)
+        {
+            return message; // a withdrawn exclusion owes nothing
+        }
         try
         {
             AddDeadlines(message, deadlines.For(exclusion.Facts));
@@ -54,7 +58,10 @@ public static class ExclusionMapping
             IrpApplied = exclusion.IrpApplied?.ToProtoDate(),
             IrpDecision = (Inclusion.Referrals.V1.IrpDecision)(exclusion.IrpDecision ?? 0),
             IrpDecisionNotified = exclusion.IrpDecisionNotified?.ToProtoDate(),
-            SessionsSuspendedThisYear = exclusion.IsSuspension ? exclusion.SessionsSuspendedThisYearBefore + exclusion.Sessions : 0,
+            SessionsSuspendedThisYear = exclusion.IsSuspension ? exclusion.SessionsSuspendedThisYearBefore + exclusion.CountedSessions : 0,
+            WithdrawnOn = exclusion.WithdrawnOn?.ToProtoDate(),
+            WithdrawalReason = exclusion.WithdrawalReason ?? "",
+            Follows = exclusion.FollowsId is { } follows ? NamePrefix + follows : "",
         };
         message.ReasonCodes.AddRange(exclusion.ReasonCodes);
         return message;

@@ -61,6 +61,45 @@ public sealed class ExclusionRequests(ExclusionReasonCodes reasons, SchoolCalend
             string.IsNullOrWhiteSpace(given.Details) ? null : given.Details.Trim(), given.ParentsMadeRepresentations, exam, boardNotified);
     }
 
+    public (DateOnly WithdrawnOn, string? Reason) ReadWithdrawal(WithdrawExclusionRequest request)
+    {
+        var validation = new RequestValidation()
+            .Check(request.Reason.Length <= 2000, "reason", "must be at most 2000 characters");
+        var withdrawnOn = NotInFuture(validation, request.WithdrawnOn, "withdrawn_on");
+        validation.ThrowIfInvalid();
+        return (withdrawnOn!.Value, string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim());
+    }
+
+    /// <summary>
+    /// An exclusion that follows a suspension (extends or converts it), checked as any new one is; its violations name
+    /// the request's own fields.
+    /// </summary>
+    public NewExclusion ReadFollowing(Exclusion suspension, ExclusionKind kind, DateOnly start, int sessions, IReadOnlyList<string> reasonCodes,
+        string details, string requestId, string? sessionsField)
+    {
+        var given = new Inclusion.Referrals.V1.Exclusion
+        {
+            Pupil = "pupils/" + suspension.PupilId, Kind = (Inclusion.Referrals.V1.ExclusionKind)kind, StartDate = start.ToProtoDate(),
+            Sessions = sessions, Details = details, ReasonCodes = { reasonCodes.Count > 0 ? reasonCodes : suspension.ReasonCodes },
+        };
+        try
+        {
+            return ReadNew(new RecordExclusionRequest { Exclusion = given, RequestId = requestId }) with { Follows = suspension.Id };
+        }
+        catch (RequestValidationException invalid)
+        {
+            throw new RequestValidationException([.. invalid.Violations.Select(v => v with
+            {
+                Field = v.Field switch
+                {
+                    "exclusion.sessions" when sessionsField is not null => sessionsField,
+                    "exclusion.start_date" => "name",
+                    _ => v.Field.StartsWith("exclusion.", StringComparison.Ordinal) ? v.Field["exclusion.".Length..] : v.Field,
+                },
+            })]);
+        }
+    }
+
     public (BoardDecision Decision, DateOnly NotifiedOn) ReadBoardDecision(RecordBoardDecisionRequest request)
     {
         var validation = new RequestValidation()

@@ -14,6 +14,7 @@ using EarlierSuspension = InclusionServices.SchoolCalendar.EarlierSuspension;
 using ExclusionKind = InclusionServices.SchoolCalendar.ExclusionKind;
 using ExclusionMessage = Inclusion.Referrals.V1.Exclusion;
 using SchoolYears = InclusionServices.SchoolCalendar.SchoolYears;
+using CalendarNotKnownException = InclusionServices.SchoolCalendar.CalendarNotKnownException;
 using static InclusionServices.Referrals.Exclusions.ExclusionMapping;
 
 namespace InclusionServices.Referrals.Exclusions;
@@ -24,10 +25,16 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
     : Inclusion.Referrals.V1.Exclusions.ExclusionsBase
 {
 
-    public override async Task<ExclusionMessage> RecordExclusion(RecordExclusionRequest request, ServerCallContext context)
+    public override Task<ExclusionMessage> RecordExclusion(RecordExclusionRequest request, ServerCallContext context) =>
+        RecordAsync(requests.ReadNew(request), request.RequestId, request.Exclusion.Pupil, context);
+
+    /// <summary>
+    /// Records a new exclusion (a school's notice, or one that extends or converts a suspension) with what the child's
+    /// other suspensions this school year mean for it.
+    /// </summary>
+    private async Task<ExclusionMessage> RecordAsync(NewExclusion notice, string givenRequestId, string pupilName, ServerCallContext context)
     {
-        var notice = requests.ReadNew(request);
-        var requestId = IdempotentCreates.RequestIdOf(request.RequestId);
+        var requestId = IdempotentCreates.RequestIdOf(givenRequestId);
         var caller = InclusionClaims.CallerOf(context.GetHttpContext().User);
         if (await database.EarlierCreateAsync("exclusions", requestId, caller, context.CancellationToken) is { } earlier)
         {
@@ -35,19 +42,16 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
         }
         var pupil = await database.Pupils.AsNoTracking().VisibleTo(context.GetHttpContext().User)
             .SingleOrDefaultAsync(p => p.Id == notice.PupilId, context.CancellationToken)
-            ?? throw new RecordNotFoundException(request.Exclusion.Pupil);
+            ?? throw new RecordNotFoundException(pupilName);
 
         // The yearly cap counts every suspension of the child at any school, under every record of their UPN (another
         // school's record may await the team as a duplicate): two notices for one child at once must not both pass
         // it, so they are recorded one after the other.
         await using var transaction = await database.Database.BeginTransactionAsync(context.CancellationToken);
         await database.Database.SerialiseOnAsync("pupil-exclusions", pupil.Upn, context.CancellationToken);
-        var year = SchoolYears.Of(notice.StartDate);
-        var sameChild = database.Pupils.Where(p => p.Upn == pupil.Upn).Select(p => p.Id);
-        var earlierThisYear = await database.Exclusions.AsNoTracking()
-            .Where(e => sameChild.Contains(e.PupilId) && e.Kind != ExclusionKind.PermanentExclusion
-                && e.StartDate >= SchoolYears.FirstDate(year) && e.StartDate <= SchoolYears.LastDate(year))
-            .Select(e => new EarlierSuspension(e.StartDate, e.Sessions, e.SchoolUrn, e.Kind))
+        var earlierThisYear = await SuspensionsOf(pupil.Upn, SchoolYears.Of(notice.StartDate))
+            .Where(e => e.WithdrawnOn == null || e.SessionsServed > 0)
+            .Select(e => new EarlierSuspension(e.StartDate, e.WithdrawnOn == null ? e.Sessions : e.SessionsServed, e.SchoolUrn, e.Kind))
             .ToListAsync(context.CancellationToken);
         var deadlines = await calendars.DeadlinesAsync(database, context.CancellationToken);
         var (exclusion, report) = Exclusion.Record(notice, pupil.SchoolUrn, earlierThisYear, deadlines, time.GetUtcNow());
@@ -60,6 +64,76 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
         await database.SaveChangesAsync(context.CancellationToken);
         await transaction.CommitAsync(context.CancellationToken);
         return ToMessage(exclusion, report);
+    }
+
+    /// <summary>The suspensions of every record of the child in a school year, whatever their dates.</summary>
+    private IQueryable<Exclusion> SuspensionsOf(string upn, int year)
+    {
+        var sameChild = database.Pupils.Where(p => p.Upn == upn).Select(p => p.Id);
+        return database.Exclusions.AsNoTracking()
+            .Where(e => sameChild.Contains(e.PupilId) && e.Kind != ExclusionKind.PermanentExclusion
+                && e.StartDate >= SchoolYears.FirstDate(year) && e.StartDate <= SchoolYears.LastDate(year));
+    }
+
+    public override async Task<ExclusionMessage> WithdrawExclusion(WithdrawExclusionRequest request, ServerCallContext context)
+    {
+        var (withdrawnOn, reason) = requests.ReadWithdrawal(request);
+        var exclusion = await FindAsync(request.Name, context);
+        var upn = await database.Pupils.Where(p => p.Id == exclusion.PupilId).Select(p => p.Upn).SingleAsync(context.CancellationToken);
+
+        await using var transaction = await database.Database.BeginTransactionAsync(context.CancellationToken);
+        await database.Database.SerialiseOnAsync("pupil-exclusions", upn, context.CancellationToken);
+        var deadlines = await calendars.DeadlinesAsync(database, context.CancellationToken);
+        var days = deadlines.Calendar.For(exclusion.SchoolUrn);
+        exclusion.Withdraw(withdrawnOn, reason, days);
+        if (exclusion.IsSuspension)
+        {
+            // Suspensions recorded after this one counted all of it in their tallies: they are recounted with only what
+            // the pupil had served.
+            var term = days.TermOf(exclusion.StartDate);
+            var laterIds = await SuspensionsOf(upn, SchoolYears.Of(exclusion.StartDate))
+                .Where(e => e.RecordedAt > exclusion.RecordedAt && e.Id != exclusion.Id).Select(e => e.Id).ToListAsync(context.CancellationToken);
+            foreach (var later in await database.Exclusions.Where(e => laterIds.Contains(e.Id)).ToListAsync(context.CancellationToken))
+            {
+                later.Discount(exclusion, term is not null && deadlines.Calendar.For(later.SchoolUrn).TermOf(later.StartDate) == term, deadlines);
+            }
+        }
+        audit.Note(AuditActions.Changed, exclusion.PupilId, request.Name);
+        await RecordEventAsync(exclusion, ExclusionStep.Withdrawn, "", context.CancellationToken);
+        await database.SaveChangesAsync(context.CancellationToken);
+        await transaction.CommitAsync(context.CancellationToken);
+        return await ToMessageAsync(exclusion, context.CancellationToken);
+    }
+
+    public override async Task<ExclusionMessage> ExtendSuspension(ExtendSuspensionRequest request, ServerCallContext context)
+    {
+        var suspension = await FindAsync(request.Name, context, tracked: false);
+        var start = await FollowingDayAsync(suspension, context.CancellationToken);
+        var notice = requests.ReadFollowing(suspension, ExclusionKind.Suspension, start, request.FurtherSessions, request.ReasonCodes, request.Details,
+            request.RequestId, "further_sessions");
+        return await RecordAsync(notice, request.RequestId, "pupils/" + suspension.PupilId, context);
+    }
+
+    public override async Task<ExclusionMessage> ConvertToPermanentExclusion(ConvertToPermanentExclusionRequest request, ServerCallContext context)
+    {
+        var suspension = await FindAsync(request.Name, context, tracked: false);
+        var start = await FollowingDayAsync(suspension, context.CancellationToken);
+        var notice = requests.ReadFollowing(suspension, ExclusionKind.PermanentExclusion, start, 2, request.ReasonCodes, request.Details,
+            request.RequestId, null);
+        return await RecordAsync(notice, request.RequestId, "pupils/" + suspension.PupilId, context);
+    }
+
+    private async Task<DateOnly> FollowingDayAsync(Exclusion suspension, CancellationToken cancellationToken)
+    {
+        var deadlines = await calendars.DeadlinesAsync(database, cancellationToken);
+        try
+        {
+            return suspension.NextSchoolDayAfter(deadlines.Calendar.For(suspension.SchoolUrn));
+        }
+        catch (CalendarNotKnownException unknown)
+        {
+            throw new PreconditionFailedException($"No school calendar is held for {SchoolYears.Label(unknown.SchoolYearStart)}: the next school day is not known.");
+        }
     }
 
     public override async Task<ExclusionMessage> GetExclusion(GetExclusionRequest request, ServerCallContext context)
@@ -150,6 +224,7 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
             SixthDayProvisionDue = sixthDay?.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
             SixthDayProvisionHolder = sixthDay?.Holder.ToString() ?? "",
             SixthDayCountedFrom = sixthDay is null ? "" : (exclusion.RunStartedOn ?? exclusion.StartDate).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Follows = exclusion.FollowsId is { } follows ? NamePrefix + follows : "",
         };
         changed.ReasonCodes.AddRange(exclusion.ReasonCodes);
         database.RecordEvent(changed, NamePrefix + exclusion.Id, time.GetUtcNow());

@@ -30,6 +30,7 @@ public static class ExclusionProjection
             ExclusionStep.BoardDecision => SetFlagAsync(database, id, "board_decided", cancellationToken),
             ExclusionStep.IrpRequested => SetFlagAsync(database, id, "irp_requested", cancellationToken),
             ExclusionStep.IrpDecided => SetFlagAsync(database, id, "irp_decided", cancellationToken),
+            ExclusionStep.Withdrawn => WithdrawAsync(database, id, cancellationToken),
             _ => Task.CompletedTask,
         };
     }
@@ -61,15 +62,22 @@ public static class ExclusionProjection
         var kind = KindOf(changed.Kind).ToString();
         var pupilId = ReportingCalendar.IdOf(changed.Pupil.Pupil)!.Value;
         var (urns, dimensions, groups) = Counts(changed);
+        // A withdrawal that arrived first leaves nothing to count or owe.
+        if (await database.ExclusionFacts.AnyAsync(f => f.ExclusionId == id && f.Withdrawn, cancellationToken))
+        {
+            return;
+        }
         await database.Database.ExecuteSqlAsync($"""
             WITH changed AS (
                 INSERT INTO exclusion_facts (exclusion_id, recorded, kind, pupil_id, school_urn, phase_group, school_year_start, term,
-                                             start_date, sessions)
-                VALUES ({id}, true, {kind}, {pupilId}, {place.Urn}, {place.Phase}, {place.Year}, {place.Term}, {start}, {changed.Sessions})
+                                             start_date, sessions, counted_urns, counted_dimensions, counted_groups)
+                VALUES ({id}, true, {kind}, {pupilId}, {place.Urn}, {place.Phase}, {place.Year}, {place.Term}, {start}, {changed.Sessions},
+                        {urns}, {dimensions}, {groups})
                 ON CONFLICT (exclusion_id) DO UPDATE SET recorded = true, kind = excluded.kind, pupil_id = excluded.pupil_id,
                     school_urn = excluded.school_urn, phase_group = excluded.phase_group, school_year_start = excluded.school_year_start,
-                    term = excluded.term, start_date = excluded.start_date, sessions = excluded.sessions
-                WHERE NOT exclusion_facts.recorded
+                    term = excluded.term, start_date = excluded.start_date, sessions = excluded.sessions,
+                    counted_urns = excluded.counted_urns, counted_dimensions = excluded.counted_dimensions, counted_groups = excluded.counted_groups
+                WHERE NOT exclusion_facts.recorded AND NOT exclusion_facts.withdrawn
                 RETURNING exclusion_id)
             INSERT INTO exclusion_counts (school_year_start, school_urn, phase_group, term, kind, dimension, group_value, exclusions)
             SELECT {place.Year}, x.urn, {place.Phase}, {place.Term}, {kind}, x.dimension, x.group_value, 1
@@ -82,6 +90,26 @@ public static class ExclusionProjection
         {
             await SixthDayProjection.OweAsync(database, calendar, id, due, changed.SixthDayProvisionHolder, place, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The head teacher withdrew it: marked once, its counts taken back by the keys it was counted under, and a sixth-day
+    /// duty that was neither arranged nor missed yet is owed no more.
+    /// </summary>
+    private static async Task WithdrawAsync(ReportingDatabase database, Guid id, CancellationToken cancellationToken)
+    {
+        await database.Database.ExecuteSqlAsync($"""
+            WITH withdrawn AS (
+                INSERT INTO exclusion_facts (exclusion_id, withdrawn) VALUES ({id}, true)
+                ON CONFLICT (exclusion_id) DO UPDATE SET withdrawn = true WHERE NOT exclusion_facts.withdrawn
+                RETURNING recorded, school_year_start, phase_group, term, kind, counted_urns, counted_dimensions, counted_groups)
+            UPDATE exclusion_counts c SET exclusions = c.exclusions - 1
+            FROM withdrawn w, unnest(w.counted_urns, w.counted_dimensions, w.counted_groups) AS x(urn, dimension, group_value)
+            WHERE w.recorded AND c.school_year_start = w.school_year_start AND c.school_urn = x.urn AND c.phase_group = w.phase_group
+              AND c.term = w.term AND c.kind = w.kind AND c.dimension = x.dimension AND c.group_value = x.group_value
+            """, cancellationToken);
+        await database.Database.ExecuteSqlAsync(
+            $"DELETE FROM sixth_day_duties WHERE exclusion_id = {id} AND NOT arranged AND NOT missed", cancellationToken);
     }
 
     /// <summary>The counts one exclusion adds to, under its school and under all schools.</summary>

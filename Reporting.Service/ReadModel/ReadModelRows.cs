@@ -108,6 +108,12 @@ public sealed class ExclusionFact : IPlacedFact
     public bool IrpMissed { get; set; }
     public DateOnly? IrpDue { get; set; }
     public string? IrpHolder { get; set; }
+    /// <summary>Withdrawn by the head teacher: counted nowhere (its counts are taken back) and owing nothing.</summary>
+    public bool Withdrawn { get; set; }
+    /// <summary>The exclusion_counts keys it was added to when recorded (by school and for all schools), so a withdrawal takes back exactly those.</summary>
+    public string[]? CountedUrns { get; set; }
+    public string[]? CountedDimensions { get; set; }
+    public string[]? CountedGroups { get; set; }
 }
 
 /// <summary>

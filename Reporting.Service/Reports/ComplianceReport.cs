@@ -79,7 +79,7 @@ public static class ComplianceReport
 
     private static IQueryable<ExclusionFact> Exclusions(ReportingDatabase database, ReportScope scope)
     {
-        var exclusions = database.ExclusionFacts.AsNoTracking().Where(e => e.Recorded && e.SchoolYearStart == scope.Year).OfSchoolAndPhase(scope);
+        var exclusions = database.ExclusionFacts.AsNoTracking().Where(e => e.Recorded && !e.Withdrawn && e.SchoolYearStart == scope.Year).OfSchoolAndPhase(scope);
         if (scope.Term is { } term)
         {
             exclusions = exclusions.Where(e => e.Term == term);
@@ -127,7 +127,7 @@ public static class ComplianceReport
         var nearSessions = (capDays - NearCapDays) * 2;
         // The cap counts a pupil's suspensions of the year at every school; the pupil belongs to the scope of the
         // school of their latest suspension.
-        var suspensions = database.ExclusionFacts.AsNoTracking().Where(e => e.Recorded && e.SchoolYearStart == scope.Year
+        var suspensions = database.ExclusionFacts.AsNoTracking().Where(e => e.Recorded && !e.Withdrawn && e.SchoolYearStart == scope.Year
             && (e.Kind == ExclusionKind.Suspension || e.Kind == ExclusionKind.LunchtimeSuspension));
         var near = await suspensions.GroupBy(e => e.PupilId)
             .Where(g => g.Sum(e => e.Sessions) >= nearSessions)

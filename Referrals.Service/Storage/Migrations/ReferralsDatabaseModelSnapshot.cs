@@ -160,6 +160,10 @@ namespace InclusionServices.Referrals.Storage.Migrations
                         .HasColumnType("character varying(4000)")
                         .HasColumnName("details");
 
+                    b.Property<Guid?>("FollowsId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("follows_id");
+
                     b.Property<DateOnly?>("IrpApplied")
                         .HasColumnType("date")
                         .HasColumnName("irp_applied");
@@ -222,6 +226,10 @@ namespace InclusionServices.Referrals.Storage.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("sessions");
 
+                    b.Property<int>("SessionsServed")
+                        .HasColumnType("integer")
+                        .HasColumnName("sessions_served");
+
                     b.Property<int>("SessionsSuspendedThisTermBefore")
                         .HasColumnType("integer")
                         .HasColumnName("sessions_suspended_this_term_before");
@@ -239,6 +247,14 @@ namespace InclusionServices.Referrals.Storage.Migrations
                         .ValueGeneratedOnAddOrUpdate()
                         .HasColumnType("xid")
                         .HasColumnName("xmin");
+
+                    b.Property<string>("WithdrawalReason")
+                        .HasColumnType("text")
+                        .HasColumnName("withdrawal_reason");
+
+                    b.Property<DateOnly?>("WithdrawnOn")
+                        .HasColumnType("date")
+                        .HasColumnName("withdrawn_on");
 
                     b.HasKey("Id")
                         .HasName("pk_exclusions");

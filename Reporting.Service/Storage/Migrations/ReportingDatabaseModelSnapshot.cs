@@ -219,6 +219,18 @@ namespace InclusionServices.Reporting.Storage.Migrations
                         .HasColumnName("board_missed")
                         .HasDefaultValueSql("false");
 
+                    b.PrimitiveCollection<string[]>("CountedDimensions")
+                        .HasColumnType("text[]")
+                        .HasColumnName("counted_dimensions");
+
+                    b.PrimitiveCollection<string[]>("CountedGroups")
+                        .HasColumnType("text[]")
+                        .HasColumnName("counted_groups");
+
+                    b.PrimitiveCollection<string[]>("CountedUrns")
+                        .HasColumnType("text[]")
+                        .HasColumnName("counted_urns");
+
                     b.Property<bool>("IrpDecided")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("boolean")
@@ -289,6 +301,10 @@ namespace InclusionServices.Reporting.Storage.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("term");
+
+                    b.Property<bool>("Withdrawn")
+                        .HasColumnType("boolean")
+                        .HasColumnName("withdrawn");
 
                     b.HasKey("ExclusionId")
                         .HasName("pk_exclusion_facts");

@@ -33,7 +33,13 @@ public sealed class ServiceHealthTests(
     {
         foreach (var (area, channel, http) in Services())
         {
+            // A service is NOT_SERVING until its bus has connected (a second or two after start on a busy machine).
             var reply = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
+            for (var attempt = 0; attempt < 50 && reply.Status != HealthCheckResponse.Types.ServingStatus.Serving; attempt++)
+            {
+                await Task.Delay(200);
+                reply = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
+            }
             Assert.True(reply.Status == HealthCheckResponse.Types.ServingStatus.Serving, $"{area}: {reply.Status}");
             Assert.Equal("Healthy", await http.GetStringAsync("/health"));
             Assert.Equal("Healthy", await http.GetStringAsync("/alive"));
