@@ -77,6 +77,57 @@ public sealed partial class DeadlineWatcher(IServiceScopeFactory scopes, IOption
                 LogCannotCheck(logger, exception, exclusion.Id);
             }
         }
+        await CheckNotificationsAsync(database, deadlines, today, cancellationToken);
+    }
+
+    /// <summary>
+    /// Notification duties (social worker, Virtual School Head, SEN caseworker) not recorded as met by the end of the
+    /// school day after they were due: each is claimed once (several replicas may watch) and published as missed.
+    /// </summary>
+    internal async Task CheckNotificationsAsync(ReferralsDatabase database, StatutoryDeadlines deadlines, DateOnly today,
+        CancellationToken cancellationToken)
+    {
+        var open = await database.NotificationDuties.AsNoTracking()
+            .Where(d => d.ToldOn == null && d.MissedReportedAt == null && d.Due < today)
+            .Join(database.Exclusions, d => d.ExclusionId, e => e.Id, (d, e) => new { Duty = d, e.SchoolUrn, e.PupilId })
+            .ToListAsync(cancellationToken);
+        foreach (var item in open)
+        {
+            DateOnly lastDay;
+            try
+            {
+                lastDay = item.Duty.LastDay(deadlines.Calendar.For(item.SchoolUrn));
+            }
+            catch (Exception exception) when (exception is ArgumentException or CalendarNotKnownException)
+            {
+                LogCannotCheck(logger, exception, item.Duty.ExclusionId);
+                continue;
+            }
+            if (lastDay >= today)
+            {
+                continue;
+            }
+            await using var transaction = await database.Database.BeginTransactionAsync(cancellationToken);
+            var claimed = await database.NotificationDuties
+                .Where(d => d.ExclusionId == item.Duty.ExclusionId && d.Recipient == item.Duty.Recipient && d.MissedReportedAt == null && d.ToldOn == null)
+                .ExecuteUpdateAsync(d => d.SetProperty(x => x.MissedReportedAt, time.GetUtcNow()), cancellationToken);
+            if (claimed == 0)
+            {
+                continue;
+            }
+            var deadline = "Notify" + item.Duty.Recipient;
+            database.RecordEvent(new DeadlineMissed
+            {
+                Exclusion = "exclusions/" + item.Duty.ExclusionId,
+                Deadline = deadline,
+                Due = item.Duty.Due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                Holder = NotificationDuty.Holder,
+                Pupil = await ReportAttributes.LoadAsync(database, item.PupilId, item.SchoolUrn, cancellationToken),
+            }, "exclusions/" + item.Duty.ExclusionId, time.GetUtcNow());
+            await database.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            metrics.Missed(deadline, NotificationDuty.Holder);
+        }
     }
 
     /// <summary>

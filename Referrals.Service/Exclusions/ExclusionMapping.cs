@@ -14,9 +14,9 @@ public static class ExclusionMapping
     /// The exclusion with its deadlines. Deadlines that cannot be worked out for this one record (its first day is no
     /// longer a school day in the calendar as it now stands) leave the record readable, with the reason.
     /// </summary>
-    public static ExclusionMessage ToMessage(Exclusion exclusion, StatutoryDeadlines deadlines)
+    public static ExclusionMessage ToMessage(Exclusion exclusion, StatutoryDeadlines deadlines, IReadOnlyList<NotificationDuty> duties)
     {
-        var message = ToMessageWithoutDeadlines(exclusion);
+        var message = ToMessageWithoutDeadlines(exclusion, duties);
         if (exclusion.WithdrawnOn is not null)
         {
             return message; // a withdrawn exclusion owes nothing
@@ -32,14 +32,14 @@ public static class ExclusionMapping
         return message;
     }
 
-    public static ExclusionMessage ToMessage(Exclusion exclusion, DeadlineReport report)
+    public static ExclusionMessage ToMessage(Exclusion exclusion, DeadlineReport report, IReadOnlyList<NotificationDuty> duties)
     {
-        var message = ToMessageWithoutDeadlines(exclusion);
+        var message = ToMessageWithoutDeadlines(exclusion, duties);
         AddDeadlines(message, report);
         return message;
     }
 
-    private static ExclusionMessage ToMessageWithoutDeadlines(Exclusion exclusion)
+    private static ExclusionMessage ToMessageWithoutDeadlines(Exclusion exclusion, IReadOnlyList<NotificationDuty> duties)
     {
         var message = new ExclusionMessage
         {
@@ -64,6 +64,16 @@ public static class ExclusionMapping
             Follows = exclusion.FollowsId is { } follows ? NamePrefix + follows : "",
         };
         message.ReasonCodes.AddRange(exclusion.ReasonCodes);
+        message.Notifications.AddRange(duties.OrderBy(d => d.Recipient).Select(d => new Inclusion.Referrals.V1.NotificationDuty
+        {
+            Recipient = (Inclusion.Referrals.V1.NotificationRecipient)d.Recipient,
+            Due = d.Due.ToProtoDate(),
+            Holder = Inclusion.Referrals.V1.DutyHolder.School,
+            ToldOn = d.ToldOn?.ToProtoDate(),
+            Method = (Inclusion.Referrals.V1.NotificationMethod)(d.Method ?? 0),
+            ToldBy = d.ToldBy ?? "",
+            Missed = d.MissedReportedAt is not null,
+        }));
         return message;
     }
 

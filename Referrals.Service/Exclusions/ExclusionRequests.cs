@@ -61,6 +61,20 @@ public sealed class ExclusionRequests(ExclusionReasonCodes reasons, SchoolCalend
             string.IsNullOrWhiteSpace(given.Details) ? null : given.Details.Trim(), given.ParentsMadeRepresentations, exam, boardNotified);
     }
 
+    public (NotificationRecipient Recipient, DateOnly ToldOn, NotificationMethod Method, string? ToldBy) ReadNotification(RecordNotificationRequest request)
+    {
+        var validation = new RequestValidation()
+            .Check(request.Recipient != Inclusion.Referrals.V1.NotificationRecipient.Unspecified && Enum.IsDefined(request.Recipient), "recipient",
+                "must be the social worker, the Virtual School Head or the SEN caseworker")
+            .Check(request.Method != Inclusion.Referrals.V1.NotificationMethod.Unspecified && Enum.IsDefined(request.Method), "method",
+                "must be telephone, email, letter, in person or secure message")
+            .Check(request.ToldBy.Length <= 200, "told_by", "must be at most 200 characters");
+        var toldOn = NotInFuture(validation, request.ToldOn, "told_on");
+        validation.ThrowIfInvalid();
+        return ((NotificationRecipient)request.Recipient, toldOn!.Value, (NotificationMethod)request.Method,
+            string.IsNullOrWhiteSpace(request.ToldBy) ? null : request.ToldBy.Trim());
+    }
+
     public (DateOnly WithdrawnOn, string? Reason) ReadWithdrawal(WithdrawExclusionRequest request)
     {
         var validation = new RequestValidation()

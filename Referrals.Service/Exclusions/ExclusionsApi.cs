@@ -57,13 +57,17 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
         var (exclusion, report) = Exclusion.Record(notice, pupil.SchoolUrn, earlierThisYear, deadlines, time.GetUtcNow());
 
         database.Exclusions.Add(exclusion);
+        // Whom the school must tell besides the parents, because of who the child is: due the school day it is recorded.
+        var duties = NotificationDuty.Owed(pupil, exclusion.Id,
+            NotificationDuty.DueFrom(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), deadlines.Calendar.For(pupil.SchoolUrn)));
+        database.NotificationDuties.AddRange(duties);
         database.RememberCreate("exclusions", requestId, caller, exclusion.Id.ToString(), time.GetUtcNow());
         audit.Note(AuditActions.Changed, exclusion.PupilId, NamePrefix + exclusion.Id);
         await RecordEventAsync(exclusion, exclusion.IsSuspension ? ExclusionStep.SuspensionRecorded : ExclusionStep.PermanentExclusionRecorded,
             "", context.CancellationToken, report);
         await database.SaveChangesAsync(context.CancellationToken);
         await transaction.CommitAsync(context.CancellationToken);
-        return ToMessage(exclusion, report);
+        return ToMessage(exclusion, report, duties);
     }
 
     /// <summary>The suspensions of every record of the child in a school year, whatever their dates.</summary>
@@ -123,6 +127,18 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
         return await RecordAsync(notice, request.RequestId, "pupils/" + suspension.PupilId, context);
     }
 
+    public override async Task<ExclusionMessage> RecordNotification(RecordNotificationRequest request, ServerCallContext context)
+    {
+        var (recipient, toldOn, method, toldBy) = requests.ReadNotification(request);
+        var exclusion = await FindAsync(request.Name, context, tracked: false);
+        var duty = await database.NotificationDuties.SingleOrDefaultAsync(d => d.ExclusionId == exclusion.Id && d.Recipient == recipient,
+            context.CancellationToken) ?? throw new PreconditionFailedException($"{request.Name} owes no notification to the {recipient}.");
+        duty.RecordTold(toldOn, method, toldBy);
+        audit.Note(AuditActions.Changed, exclusion.PupilId, request.Name);
+        await database.SaveChangesAsync(context.CancellationToken);
+        return await ToMessageAsync(exclusion, context.CancellationToken);
+    }
+
     private async Task<DateOnly> FollowingDayAsync(Exclusion suspension, CancellationToken cancellationToken)
     {
         var deadlines = await calendars.DeadlinesAsync(database, cancellationToken);
@@ -171,8 +187,11 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
         await audit.NoteReadsAsync(items.Select(e => (e.PupilId, NamePrefix + e.Id)), context.CancellationToken);
         // One read of the calendar overrides serves every exclusion on the page.
         var deadlines = await calendars.DeadlinesAsync(database, context.CancellationToken);
+        var ids = items.Select(e => e.Id).ToList();
+        var duties = (await database.NotificationDuties.AsNoTracking().Where(d => ids.Contains(d.ExclusionId)).ToListAsync(context.CancellationToken))
+            .ToLookup(d => d.ExclusionId);
         var response = new ListExclusionsResponse { NextPageToken = next };
-        response.Exclusions.AddRange(items.Select(e => ToMessage(e, deadlines)));
+        response.Exclusions.AddRange(items.Select(e => ToMessage(e, deadlines, [.. duties[e.Id]])));
         return response;
     }
 
@@ -241,5 +260,6 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
     }
 
     private async Task<ExclusionMessage> ToMessageAsync(Exclusion exclusion, CancellationToken cancellationToken) =>
-        ToMessage(exclusion, await calendars.DeadlinesAsync(database, cancellationToken));
+        ToMessage(exclusion, await calendars.DeadlinesAsync(database, cancellationToken),
+            await database.NotificationDuties.AsNoTracking().Where(d => d.ExclusionId == exclusion.Id).ToListAsync(cancellationToken));
 }

@@ -95,6 +95,19 @@ internal sealed class ExclusionConfiguration : IEntityTypeConfiguration<Exclusio
     }
 }
 
+internal sealed class NotificationDutyConfiguration : IEntityTypeConfiguration<NotificationDuty>
+{
+    public void Configure(EntityTypeBuilder<NotificationDuty> duty)
+    {
+        duty.HasKey(d => new { d.ExclusionId, d.Recipient });
+        duty.Property(d => d.Recipient).HasConversion<string>().HasMaxLength(32);
+        duty.Property(d => d.Method).HasConversion<string>().HasMaxLength(32);
+        duty.Property(d => d.ToldBy).HasMaxLength(200);
+        // The watcher reads only the duties still open.
+        duty.HasIndex(d => d.Due).HasFilter("told_on IS NULL AND missed_reported_at IS NULL").HasDatabaseName("ix_notification_duties_open");
+    }
+}
+
 internal sealed class MissedDeadlineConfiguration : IEntityTypeConfiguration<MissedDeadline>
 {
     public void Configure(EntityTypeBuilder<MissedDeadline> missed)

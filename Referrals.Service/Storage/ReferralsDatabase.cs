@@ -20,6 +20,7 @@ public sealed class ReferralsDatabase(DbContextOptions<ReferralsDatabase> option
     public DbSet<Referral> Referrals => Set<Referral>();
     public DbSet<Exclusion> Exclusions => Set<Exclusion>();
     public DbSet<MissedDeadline> MissedDeadlines => Set<MissedDeadline>();
+    public DbSet<NotificationDuty> NotificationDuties => Set<NotificationDuty>();
 
     public DbSet<CalendarOverrideRow> CalendarOverrides => Set<CalendarOverrideRow>();
 

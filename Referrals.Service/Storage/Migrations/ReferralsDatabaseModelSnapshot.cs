@@ -301,6 +301,49 @@ namespace InclusionServices.Referrals.Storage.Migrations
                     b.ToTable("missed_deadlines", (string)null);
                 });
 
+            modelBuilder.Entity("InclusionServices.Referrals.Exclusions.NotificationDuty", b =>
+                {
+                    b.Property<Guid>("ExclusionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("exclusion_id");
+
+                    b.Property<string>("Recipient")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("recipient");
+
+                    b.Property<DateOnly>("Due")
+                        .HasColumnType("date")
+                        .HasColumnName("due");
+
+                    b.Property<string>("Method")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("method");
+
+                    b.Property<DateTimeOffset?>("MissedReportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("missed_reported_at");
+
+                    b.Property<string>("ToldBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("told_by");
+
+                    b.Property<DateOnly?>("ToldOn")
+                        .HasColumnType("date")
+                        .HasColumnName("told_on");
+
+                    b.HasKey("ExclusionId", "Recipient")
+                        .HasName("pk_notification_duties");
+
+                    b.HasIndex("Due")
+                        .HasDatabaseName("ix_notification_duties_open")
+                        .HasFilter("told_on IS NULL AND missed_reported_at IS NULL");
+
+                    b.ToTable("notification_duties", (string)null);
+                });
+
             modelBuilder.Entity("InclusionServices.Referrals.Pupils.Pupil", b =>
                 {
                     b.Property<Guid>("Id")
