@@ -28,6 +28,7 @@ namespace Inclusion.Events.V1
     public sealed partial class SixthDayProvisionMissed : IIntegrationEvent;
     public sealed partial class PartTimeTimetableChanged : IIntegrationEvent;
     public sealed partial class PartTimeTimetableReviewOverdue : IIntegrationEvent;
+    public sealed partial class PupilAttributesChanged : IIntegrationEvent;
 }
 
 namespace InclusionServices.EventBus
@@ -45,7 +46,7 @@ namespace InclusionServices.EventBus
                 MeetingActionOverdue.Descriptor, MeetingFollowedByPermanentExclusion.Descriptor, PanelCaseListed.Descriptor,
                 PanelDecisionMade.Descriptor, ProviderAdded.Descriptor, ProviderPlacesChanged.Descriptor, PlacementChanged.Descriptor,
                 SixthDayProvisionArranged.Descriptor, SixthDayProvisionMissed.Descriptor, PartTimeTimetableChanged.Descriptor,
-                PartTimeTimetableReviewOverdue.Descriptor,
+                PartTimeTimetableReviewOverdue.Descriptor, PupilAttributesChanged.Descriptor,
             }
                 .ToDictionary(d => d.FullName);
 
@@ -73,6 +74,7 @@ namespace InclusionServices.EventBus
             [
                 SchoolRegistered.Descriptor.FullName, SchoolUpdated.Descriptor.FullName, ReferralStatusChanged.Descriptor.FullName,
                 ExclusionChanged.Descriptor.FullName, DeadlineMissed.Descriptor.FullName, SchoolCalendarChanged.Descriptor.FullName,
+                PupilAttributesChanged.Descriptor.FullName,
             ],
             ["meetings"] =
             [

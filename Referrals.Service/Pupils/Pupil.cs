@@ -132,6 +132,58 @@ public sealed class Pupil : IBelongsToSchool
         return pupil;
     }
 
+    /// <summary>
+    /// Corrects the record. A temporary UPN may give way to the permanent one (the caller has checked no other record
+    /// holds it); a permanent UPN is the child's for life. Returns whether anything reports count by has changed.
+    /// </summary>
+    public bool Correct(string upn, string givenName, string familyName, DateOnly dateOfBirth, PupilSex sex, int yearGroup, SenStatus senStatus,
+        bool freeSchoolMeals, bool lookedAfter, bool childInNeed, bool childProtection, PupilProfile profile)
+    {
+        if (upn != Upn)
+        {
+            if (!HasTemporaryUpn)
+            {
+                throw new PreconditionFailedException("A permanent UPN stays with the child: if two records were made, a manager can merge them.");
+            }
+            if (PupilIdentifiers.CheckUpn(upn) == UpnKind.Invalid)
+            {
+                throw new ArgumentException("The UPN's check letter does not match.", nameof(upn));
+            }
+        }
+        if (NeedsSocialWorker(lookedAfter, childInNeed, childProtection) && profile.SocialWorker is null)
+        {
+            throw new ArgumentException("A looked-after child, child in need or child on a plan has a social worker.", nameof(profile));
+        }
+        var reportedBefore = (YearGroup, SenStatus, FreeSchoolMeals, Sex, Profile.EthnicityCode);
+        Upn = upn;
+        GivenName = givenName.Trim();
+        FamilyName = familyName.Trim();
+        DateOfBirth = dateOfBirth;
+        Sex = sex;
+        YearGroup = yearGroup;
+        SenStatus = senStatus;
+        FreeSchoolMeals = freeSchoolMeals;
+        LookedAfter = lookedAfter;
+        ChildInNeed = childInNeed;
+        ChildProtection = childProtection;
+        Profile = profile;
+        return reportedBefore != (YearGroup, SenStatus, FreeSchoolMeals, Sex, Profile.EthnicityCode);
+    }
+
+    /// <summary>Folds this record into another record of the same child; this one then reads as that one.</summary>
+    public void MergeInto(Pupil primary)
+    {
+        if (primary.Id == Id)
+        {
+            throw new PreconditionFailedException("A record cannot be merged into itself.");
+        }
+        if (MergedInto is not null || primary.MergedInto is not null)
+        {
+            throw new PreconditionFailedException("One of the two records has already been merged into another.");
+        }
+        MergedInto = primary.Id;
+    }
+
     /// <summary>Marks a new record as another school's record of a child already known (same UPN).</summary>
     public void MarkDuplicateOf(Pupil existing)
     {

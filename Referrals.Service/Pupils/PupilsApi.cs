@@ -23,29 +23,9 @@ public sealed class PupilsApi(ReferralsDatabase database, AuditTrail audit, Time
     public override async Task<PupilMessage> CreatePupil(CreatePupilRequest request, ServerCallContext context)
     {
         var given = request.Pupil ?? new PupilMessage();
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var validation = new RequestValidation().OptionalRequestId(request.RequestId);
-        var profile = ReadProfile(given, validation);
-        var upnKind = PupilIdentifiers.CheckUpn(given.Upn);
-        validation
-            .Check(upnKind != UpnKind.Invalid, "pupil.upn", "must be 13 characters with a correct check letter")
-            .RequireText(given.GivenName, "pupil.given_name", Pupil.MaxNameLength)
-            .RequireText(given.FamilyName, "pupil.family_name", Pupil.MaxNameLength)
-            .Check(given.Sex != Sex.Unspecified && System.Enum.IsDefined(given.Sex), "pupil.sex", "must be female or male (census sex)")
-            .Check(given.YearGroup is >= 0 and <= 14, "pupil.year_group", "must be 0 (Reception) to 14")
-            .Check(SchoolIdentifiers.IsUrn(given.SchoolUrn), "pupil.school_urn", "must be a 6-digit URN")
-            .Check(given.SenStatus != Inclusion.Referrals.V1.SenStatus.Unspecified && System.Enum.IsDefined(given.SenStatus),
-                "pupil.sen_status", "must be no SEN, SEN support or EHC plan")
-            .Check(!Pupil.NeedsSocialWorker(given.LookedAfter, given.ChildInNeed, given.ChildProtection) || profile.SocialWorker is not null,
-                "pupil.social_worker", "is required for a looked-after child, a child in need or a child on a protection plan");
-        var dateOfBirth = validation.RequireDate(given.DateOfBirth, "pupil.date_of_birth");
-        if (dateOfBirth is { } born)
-        {
-            validation.Check(born < today, "pupil.date_of_birth", "must be in the past")
-                .Check(born >= today || !(given.YearGroup is >= 0 and <= 14)
-                    || PupilIdentifiers.IsPlausibleForYearGroup(born, given.YearGroup, SchoolCalendar.SchoolYears.Of(today)),
-                    "pupil.date_of_birth", $"does not fit year group {given.YearGroup} this school year (a year either side is allowed)");
-        }
+        var validation = new RequestValidation().OptionalRequestId(request.RequestId)
+            .Check(SchoolIdentifiers.IsUrn(given.SchoolUrn), "pupil.school_urn", "must be a 6-digit URN");
+        var (profile, dateOfBirth) = ReadDetails(given, validation);
         validation.ThrowIfInvalid();
 
         if (!InclusionClaims.MaySee(context.GetHttpContext().User, given.SchoolUrn))
@@ -121,6 +101,113 @@ public sealed class PupilsApi(ReferralsDatabase database, AuditTrail audit, Time
         var response = new ListPupilsResponse { NextPageToken = next };
         response.Pupils.AddRange(items.Select(p => ToMessage(p, context)));
         return response;
+    }
+
+    public override async Task<PupilMessage> UpdatePupil(UpdatePupilRequest request, ServerCallContext context)
+    {
+        var given = request.Pupil ?? new PupilMessage();
+        var validation = new RequestValidation()
+            .Check(uint.TryParse(given.Etag, NumberStyles.None, CultureInfo.InvariantCulture, out var etag), "pupil.etag", "must be the etag read with the pupil")
+            .Check(given.SchoolUrn.Length == 0 || SchoolIdentifiers.IsUrn(given.SchoolUrn), "pupil.school_urn", "must be a 6-digit URN, or empty");
+        var (profile, dateOfBirth) = ReadDetails(given, validation);
+        validation.ThrowIfInvalid();
+
+        await using var transaction = await database.Database.BeginTransactionAsync(context.CancellationToken);
+        var pupil = await FindVisibleAsync(given.Name, "pupil.name", context, tracked: true);
+        if (pupil.Version != etag)
+        {
+            throw new ConcurrentChangeException(given.Name);
+        }
+        if (given.SchoolUrn.Length > 0 && given.SchoolUrn != pupil.SchoolUrn)
+        {
+            throw new PreconditionFailedException("A pupil changes school by MovePupil, which keeps their history.");
+        }
+        if (given.Upn != pupil.Upn)
+        {
+            if (InclusionClaims.SchoolUrnOf(context.GetHttpContext().User) is not null)
+            {
+                throw new RpcException(new Status(StatusCode.PermissionDenied, "The Inclusion Team changes a pupil's UPN; tell them the permanent one."));
+            }
+            await database.Database.SerialiseOnAsync("pupil-upn", given.Upn, context.CancellationToken);
+            // One record per UPN (a merged record keeps its own): the same test as the unique index.
+            if (await database.Pupils.AnyAsync(p => p.Upn == given.Upn && p.Id != pupil.Id && p.DuplicateOf == null, context.CancellationToken))
+            {
+                throw new PreconditionFailedException("Another record holds this UPN: if it is the same child, a manager can merge the two " +
+                    "(MergePupils), keeping the record that has the permanent UPN.");
+            }
+        }
+        database.Entry(pupil).Property(p => p.Version).OriginalValue = etag;
+        var reportsChanged = pupil.Correct(given.Upn, given.GivenName, given.FamilyName, dateOfBirth!.Value, (PupilSex)given.Sex, given.YearGroup,
+            (SenStatus)given.SenStatus, given.FreeSchoolMeals, given.LookedAfter, given.ChildInNeed, given.ChildProtection, profile);
+        audit.Note(AuditActions.Changed, pupil.Id, NamePrefix + pupil.Id);
+        if (reportsChanged)
+        {
+            database.RecordEvent(new Inclusion.Events.V1.PupilAttributesChanged
+            {
+                Pupil = NamePrefix + pupil.Id,
+                Attributes = await ReferralCases.ReportAttributes.OfAsync(database, pupil, context.CancellationToken),
+            }, NamePrefix + pupil.Id, time.GetUtcNow());
+        }
+        await database.SaveChangesAsync(context.CancellationToken);
+        await transaction.CommitAsync(context.CancellationToken);
+        return ToMessage(pupil, context);
+    }
+
+    public override async Task<PupilMessage> MergePupils(MergePupilsRequest request, ServerCallContext context)
+    {
+        var validation = new RequestValidation();
+        var primaryId = validation.ResourceId(request.Primary, NamePrefix, "primary");
+        var duplicateId = validation.ResourceId(request.Duplicate, NamePrefix, "duplicate");
+        validation.Check(primaryId != duplicateId || primaryId == Guid.Empty, "duplicate", "must be another record than primary").ThrowIfInvalid();
+
+        await using var transaction = await database.Database.BeginTransactionAsync(context.CancellationToken);
+        var primary = await database.Pupils.SingleOrDefaultAsync(p => p.Id == primaryId, context.CancellationToken)
+            ?? throw new RecordNotFoundException(request.Primary);
+        var duplicate = await database.Pupils.SingleOrDefaultAsync(p => p.Id == duplicateId, context.CancellationToken)
+            ?? throw new RecordNotFoundException(request.Duplicate);
+        duplicate.MergeInto(primary);
+        // The duplicate's referrals and exclusions belong to the one record from now on; its own history stays with it.
+        await database.Referrals.Where(r => r.PupilId == duplicate.Id)
+            .ExecuteUpdateAsync(r => r.SetProperty(x => x.PupilId, primary.Id), context.CancellationToken);
+        await database.Exclusions.Where(e => e.PupilId == duplicate.Id)
+            .ExecuteUpdateAsync(e => e.SetProperty(x => x.PupilId, primary.Id), context.CancellationToken);
+        audit.Note(AuditActions.Changed, primary.Id, NamePrefix + duplicate.Id);
+        audit.Note(AuditActions.Changed, duplicate.Id, NamePrefix + primary.Id);
+        database.RecordEvent(new Inclusion.Events.V1.PupilAttributesChanged
+        {
+            Pupil = NamePrefix + primary.Id,
+            Attributes = await ReferralCases.ReportAttributes.OfAsync(database, primary, context.CancellationToken),
+            Merged = NamePrefix + duplicate.Id,
+        }, NamePrefix + primary.Id, time.GetUtcNow());
+        await database.SaveChangesAsync(context.CancellationToken);
+        await transaction.CommitAsync(context.CancellationToken);
+        return ToMessage(primary, context);
+    }
+
+    /// <summary>The details a pupil record is made or corrected with, every offending field named.</summary>
+    private (PupilProfile Profile, DateOnly? DateOfBirth) ReadDetails(PupilMessage given, RequestValidation validation)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var profile = ReadProfile(given, validation);
+        validation
+            .Check(PupilIdentifiers.CheckUpn(given.Upn) != UpnKind.Invalid, "pupil.upn", "must be 13 characters with a correct check letter")
+            .RequireText(given.GivenName, "pupil.given_name", Pupil.MaxNameLength)
+            .RequireText(given.FamilyName, "pupil.family_name", Pupil.MaxNameLength)
+            .Check(given.Sex != Sex.Unspecified && System.Enum.IsDefined(given.Sex), "pupil.sex", "must be female or male (census sex)")
+            .Check(given.YearGroup is >= 0 and <= 14, "pupil.year_group", "must be 0 (Reception) to 14")
+            .Check(given.SenStatus != Inclusion.Referrals.V1.SenStatus.Unspecified && System.Enum.IsDefined(given.SenStatus),
+                "pupil.sen_status", "must be no SEN, SEN support or EHC plan")
+            .Check(!Pupil.NeedsSocialWorker(given.LookedAfter, given.ChildInNeed, given.ChildProtection) || profile.SocialWorker is not null,
+                "pupil.social_worker", "is required for a looked-after child, a child in need or a child on a protection plan");
+        var dateOfBirth = validation.RequireDate(given.DateOfBirth, "pupil.date_of_birth");
+        if (dateOfBirth is { } born)
+        {
+            validation.Check(born < today, "pupil.date_of_birth", "must be in the past")
+                .Check(born >= today || !(given.YearGroup is >= 0 and <= 14)
+                    || PupilIdentifiers.IsPlausibleForYearGroup(born, given.YearGroup, SchoolCalendar.SchoolYears.Of(today)),
+                    "pupil.date_of_birth", $"does not fit year group {given.YearGroup} this school year (a year either side is allowed)");
+        }
+        return (profile, dateOfBirth);
     }
 
     public override async Task<PupilMessage> MovePupil(MovePupilRequest request, ServerCallContext context)

@@ -340,6 +340,13 @@ public static class ReportAttributes
         return Of(pupil, schoolUrn, phase);
     }
 
+    /// <summary>The attributes of a pupil as they now are, at their current school.</summary>
+    public static async Task<PupilReportAttributes> OfAsync(ReferralsDatabase database, Pupil pupil, CancellationToken cancellationToken)
+    {
+        var phase = await database.Schools.Where(s => s.Urn == pupil.SchoolUrn).Select(s => s.Phase).SingleAsync(cancellationToken);
+        return Of(pupil, pupil.SchoolUrn, phase);
+    }
+
     // The school is the one the referral or exclusion is about: after a move, the pupil's current school differs.
     private static PupilReportAttributes Of(Pupil pupil, string schoolUrn, Schools.SchoolPhase phase) => new()
     {
