@@ -34,4 +34,5 @@ app.MapInclusionGrpcService<PupilsApi>();
 app.MapInclusionGrpcService<ReferralsApi>();
 app.MapInclusionGrpcService<ExclusionsApi>();
 app.MapInclusionGrpcService<SchoolCalendarsApi>();
+app.MapInclusionGrpcService<InclusionServices.Referrals.Census.CensusReconciliationApi>();
 await app.RunAsync();

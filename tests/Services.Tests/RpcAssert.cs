@@ -12,6 +12,10 @@ public static class RpcAssert
         return error;
     }
 
+    /// <summary>The BadRequest field violations an error carries (none when it carries no such details).</summary>
+    public static IReadOnlyList<BadRequest.Types.FieldViolation> FieldViolations(RpcException error) =>
+        error.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.ToList() ?? [];
+
     /// <summary>The call is refused as InvalidArgument naming exactly these fields in its BadRequest details.</summary>
     public static async Task InvalidFields(Func<Task> call, params string[] fields)
     {
