@@ -29,6 +29,7 @@ namespace Inclusion.Events.V1
     public sealed partial class PartTimeTimetableChanged : IIntegrationEvent;
     public sealed partial class PartTimeTimetableReviewOverdue : IIntegrationEvent;
     public sealed partial class PupilAttributesChanged : IIntegrationEvent;
+    public sealed partial class InternalExclusionRecorded : IIntegrationEvent;
 }
 
 namespace InclusionServices.EventBus
@@ -47,6 +48,7 @@ namespace InclusionServices.EventBus
                 PanelDecisionMade.Descriptor, ProviderAdded.Descriptor, ProviderPlacesChanged.Descriptor, PlacementChanged.Descriptor,
                 SixthDayProvisionArranged.Descriptor, SixthDayProvisionMissed.Descriptor, PartTimeTimetableChanged.Descriptor,
                 PartTimeTimetableReviewOverdue.Descriptor, PupilAttributesChanged.Descriptor,
+                InternalExclusionRecorded.Descriptor,
             }
                 .ToDictionary(d => d.FullName);
 
@@ -74,7 +76,7 @@ namespace InclusionServices.EventBus
             [
                 SchoolRegistered.Descriptor.FullName, SchoolUpdated.Descriptor.FullName, ReferralStatusChanged.Descriptor.FullName,
                 ExclusionChanged.Descriptor.FullName, DeadlineMissed.Descriptor.FullName, SchoolCalendarChanged.Descriptor.FullName,
-                PupilAttributesChanged.Descriptor.FullName,
+                PupilAttributesChanged.Descriptor.FullName, InternalExclusionRecorded.Descriptor.FullName,
             ],
             ["meetings"] =
             [

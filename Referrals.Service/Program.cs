@@ -33,6 +33,7 @@ app.MapInclusionGrpcService<SchoolsApi>();
 app.MapInclusionGrpcService<PupilsApi>();
 app.MapInclusionGrpcService<ReferralsApi>();
 app.MapInclusionGrpcService<ExclusionsApi>();
+app.MapInclusionGrpcService<InternalExclusionsApi>();
 app.MapInclusionGrpcService<SchoolCalendarsApi>();
 app.MapInclusionGrpcService<InclusionServices.Referrals.Census.CensusReconciliationApi>();
 await app.RunAsync();

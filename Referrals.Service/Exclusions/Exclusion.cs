@@ -4,7 +4,7 @@ using InclusionServices.ServiceDefaults;
 namespace InclusionServices.Referrals.Exclusions;
 
 /// <summary>A suspension or permanent exclusion notified by a school, and the reviews that follow it.</summary>
-public sealed class Exclusion : IBelongsToSchool
+public sealed class Exclusion : IPupilRecord
 {
     public const int MaxDetailsLength = 4000;
 

@@ -161,29 +161,8 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
 
     public override async Task<ListExclusionsResponse> ListExclusions(ListExclusionsRequest request, ServerCallContext context)
     {
-        var page = PageRequest.From(request.PageSize, request.PageToken);
-        var validation = new RequestValidation();
-        Guid? pupilId = request.Pupil.Length == 0 ? null : validation.ResourceId(request.Pupil, "pupils/", "pupil");
-        validation
-            .Check(request.SchoolUrn.Length == 0 || SchoolIdentifiers.IsUrn(request.SchoolUrn), "school_urn", "must be a 6-digit URN")
-            .ThrowIfInvalid();
-        var query = database.Exclusions.AsNoTracking().VisibleTo(context.GetHttpContext().User);
-        if (request.SchoolUrn.Length > 0 && InclusionClaims.SchoolUrnOf(context.GetHttpContext().User) is null)
-        {
-            query = query.Where(e => e.SchoolUrn == request.SchoolUrn); // a school user always gets its own
-        }
-        if (pupilId is not null)
-        {
-            query = query.Where(e => e.PupilId == pupilId);
-        }
-        if (page.After is not null)
-        {
-            var after = Guid.TryParse(page.After, out var last) ? last
-                : throw new RequestValidationException([new FieldViolation("page_token", "is not a token this service issued")]);
-            query = query.Where(e => e.Id.CompareTo(after) < 0);
-        }
-        var fetched = await query.OrderByDescending(e => e.Id).Take(page.FetchSize).ToListAsync(context.CancellationToken);
-        var (items, next) = page.Cut(fetched, e => e.Id.ToString());
+        var (items, next) = await PupilRecordPages.ReadAsync(database.Exclusions, context.GetHttpContext().User, request.Pupil, request.SchoolUrn,
+            request.PageSize, request.PageToken, context.CancellationToken);
         await audit.NoteReadsAsync(items.Select(e => (e.PupilId, NamePrefix + e.Id)), context.CancellationToken);
         // One read of the calendar overrides serves every exclusion on the page.
         var deadlines = await calendars.DeadlinesAsync(database, context.CancellationToken);

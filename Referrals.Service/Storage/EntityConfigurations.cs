@@ -95,6 +95,19 @@ internal sealed class ExclusionConfiguration : IEntityTypeConfiguration<Exclusio
     }
 }
 
+internal sealed class InternalExclusionConfiguration : IEntityTypeConfiguration<InternalExclusion>
+{
+    public void Configure(EntityTypeBuilder<InternalExclusion> recorded)
+    {
+        recorded.HasKey(e => e.Id);
+        recorded.Property(e => e.Kind).HasConversion<string>().HasMaxLength(32);
+        recorded.Property(e => e.SchoolUrn).HasMaxLength(6);
+        recorded.Property(e => e.Reason).HasMaxLength(InternalExclusion.MaxReasonLength);
+        recorded.HasIndex(e => e.PupilId);
+        recorded.HasIndex(e => new { e.SchoolUrn, e.Id });
+    }
+}
+
 internal sealed class NotificationDutyConfiguration : IEntityTypeConfiguration<NotificationDuty>
 {
     public void Configure(EntityTypeBuilder<NotificationDuty> duty)

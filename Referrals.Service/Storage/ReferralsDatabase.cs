@@ -21,6 +21,7 @@ public sealed class ReferralsDatabase(DbContextOptions<ReferralsDatabase> option
     public DbSet<Exclusion> Exclusions => Set<Exclusion>();
     public DbSet<MissedDeadline> MissedDeadlines => Set<MissedDeadline>();
     public DbSet<NotificationDuty> NotificationDuties => Set<NotificationDuty>();
+    public DbSet<InternalExclusion> InternalExclusions => Set<InternalExclusion>();
 
     public DbSet<CalendarOverrideRow> CalendarOverrides => Set<CalendarOverrideRow>();
 

@@ -35,6 +35,22 @@ public static class ExclusionProjection
         };
     }
 
+    /// <summary>An internal exclusion: one more, and its sessions, under its school and under all schools, in its own table.</summary>
+    public static Task ApplyAsync(ReportingDatabase database, ReportingCalendar calendar, InternalExclusionRecorded recorded,
+        CancellationToken cancellationToken)
+    {
+        var date = ReportingCalendar.Date(recorded.Date) ?? throw new InvalidOperationException($"{recorded.InternalExclusion} came without its day.");
+        var place = Place.Of(calendar, date, recorded.Pupil);
+        var kind = recorded.Kind;
+        return database.Database.ExecuteSqlAsync($"""
+            INSERT INTO internal_exclusion_counts (school_year_start, school_urn, phase_group, term, kind, records, sessions)
+            SELECT {place.Year}, urn, {place.Phase}, {place.Term}, {kind}, 1, {recorded.Sessions}
+            FROM unnest(ARRAY[{place.Urn}, {ExclusionCount.AllSchools}]) AS urn
+            ON CONFLICT (school_year_start, school_urn, phase_group, term, kind) DO UPDATE SET
+                records = internal_exclusion_counts.records + 1, sessions = internal_exclusion_counts.sessions + excluded.sessions
+            """, cancellationToken);
+    }
+
     public static async Task ApplyAsync(ReportingDatabase database, DeadlineMissed missed, CancellationToken cancellationToken)
     {
         var id = ReportingCalendar.IdOf(missed.Exclusion)!.Value;

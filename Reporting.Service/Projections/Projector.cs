@@ -72,6 +72,7 @@ public sealed class Projector(ReportingDatabase database, ReportingCalendar cale
             MeetingChanged changed => PreventionProjection.ApplyAsync(database, calendar, changed, cancellationToken),
             MeetingFollowedByPermanentExclusion followed => PreventionProjection.ApplyAsync(database, calendar, followed, cancellationToken),
             ExclusionChanged changed => ExclusionProjection.ApplyAsync(database, calendar, changed, cancellationToken),
+            InternalExclusionRecorded recorded => ExclusionProjection.ApplyAsync(database, calendar, recorded, cancellationToken),
             DeadlineMissed missed => ExclusionProjection.ApplyAsync(database, missed, cancellationToken),
             SixthDayProvisionArranged arranged => SixthDayProjection.ApplyAsync(database, calendar, arranged, cancellationToken),
             SixthDayProvisionMissed missed => SixthDayProjection.ApplyAsync(database, calendar, missed, cancellationToken),

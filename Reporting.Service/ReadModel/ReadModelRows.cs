@@ -136,6 +136,22 @@ public sealed class ExclusionCount
     public int Exclusions { get; set; }
 }
 
+/// <summary>
+/// Internal exclusions (removal from the classroom, isolation, off-site direction, sent home) counted by school year,
+/// school ("" for all schools), phase group, term and kind: how many and how many sessions. Apart from exclusion_counts,
+/// so they never mix with census figures.
+/// </summary>
+public sealed class InternalExclusionCount
+{
+    public int SchoolYearStart { get; set; }
+    public string SchoolUrn { get; set; } = "";
+    public ReportPhase PhaseGroup { get; set; }
+    public ReportTerm Term { get; set; }
+    public string Kind { get; set; } = "";
+    public int Records { get; set; }
+    public int Sessions { get; set; }
+}
+
 /// <summary>The sixth-day duty of one exclusion: owed (Referrals), arranged or missed (Placements), in any order.</summary>
 public sealed class SixthDayDuty : IPlacedFact
 {

@@ -60,9 +60,45 @@ public static class ExclusionsReport
             byPhaseAndTerm.Select(c => new Counted(ExclusionDimensions.Term, c.Term.ToString().ToLowerInvariant(), c.Kind, c.Count)), scope,
             _ => Known(headcount)));
         report.Breakdowns.Add(Breakdown(ExclusionDimensions.School, bySchool, scope, urn => Known(rolls.Headcount(urn, null))));
+        report.InternalExclusions.AddRange(await InternalExclusionsAsync(database, scope, cancellationToken));
         report.Freshness = await FreshnessReader.ReadAsync(database, cancellationToken);
         return report;
     }
+
+    private static readonly string[] InternalKinds = ["RemovalFromClassroom", "Isolation", "OffSiteDirection", "SentHome"];
+
+    /// <summary>Internal exclusions of the scope by kind, from their own counts (never part of the totals).</summary>
+    private static async Task<IEnumerable<InternalExclusionFigures>> InternalExclusionsAsync(ReportingDatabase database, ReportScope scope,
+        CancellationToken cancellationToken)
+    {
+        var counts = database.InternalExclusionCounts.AsNoTracking()
+            .Where(c => c.SchoolYearStart == scope.Year && c.SchoolUrn == (scope.SchoolUrn ?? ExclusionCount.AllSchools));
+        if (scope.Phase is { } phase)
+        {
+            counts = counts.Where(c => c.PhaseGroup == phase);
+        }
+        if (scope.Term is { } term)
+        {
+            counts = counts.Where(c => c.Term == term);
+        }
+        var byKind = await counts.GroupBy(c => c.Kind).Select(g => new { Kind = g.Key, Records = g.Sum(c => c.Records), Sessions = g.Sum(c => c.Sessions) })
+            .ToListAsync(cancellationToken);
+        return InternalKinds.Select(kind =>
+        {
+            var found = byKind.SingleOrDefault(k => k.Kind == kind);
+            var count = Figures.Count(found?.Records ?? 0, scope.ForPublication);
+            return new InternalExclusionFigures
+            {
+                Kind = SnakeCase(kind),
+                Count = count,
+                // A withheld count withholds its sessions too, which would give it away.
+                Sessions = count.Status == FigureStatus.Suppressed ? Figures.Suppressed() : Figures.Shown(found?.Sessions ?? 0),
+            };
+        });
+    }
+
+    private static string SnakeCase(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
     /// <summary>The year's counted rows, narrowed to the scope's phase group and term.</summary>
     private static IQueryable<ExclusionCount> CountsIn(ReportingDatabase database, ReportScope scope)

@@ -67,6 +67,11 @@ public static class TidyCsv
                 rows.AddRange(group.Figures.SelectMany(f => Measures(breakdown.Dimension, group.Group, f)));
             }
         }
+        foreach (var internalExclusions in report.InternalExclusions)
+        {
+            rows.Add(new Row("internal_exclusion", internalExclusions.Kind, "count", internalExclusions.Count));
+            rows.Add(new Row("internal_exclusion", internalExclusions.Kind, "sessions", internalExclusions.Sessions));
+        }
         return rows;
     }
 

@@ -22,7 +22,7 @@ public sealed class ReportingDatabase(DbContextOptions<ReportingDatabase> option
     [
         "applied_events", "producer_positions", "schools", "prevention_meetings", "prevention_counts", "exclusion_facts",
         "exclusion_counts", "sixth_day_duties", "referral_facts", "panel_case_facts", "provider_places", "placement_facts",
-        "part_time_timetable_facts", "overdue_timetable_reviews",
+        "part_time_timetable_facts", "overdue_timetable_reviews", "internal_exclusion_counts",
     ];
 
     /// <summary>Empties every read-model table at once (made from the list above, never from input).</summary>
@@ -35,6 +35,7 @@ public sealed class ReportingDatabase(DbContextOptions<ReportingDatabase> option
     public DbSet<PreventionCount> PreventionCounts => Set<PreventionCount>();
     public DbSet<ExclusionFact> ExclusionFacts => Set<ExclusionFact>();
     public DbSet<ExclusionCount> ExclusionCounts => Set<ExclusionCount>();
+    public DbSet<InternalExclusionCount> InternalExclusionCounts => Set<InternalExclusionCount>();
     public DbSet<SixthDayDuty> SixthDayDuties => Set<SixthDayDuty>();
     public DbSet<ReferralFact> ReferralFacts => Set<ReferralFact>();
     public DbSet<PanelCaseFact> PanelCaseFacts => Set<PanelCaseFact>();
@@ -89,6 +90,12 @@ public sealed class ReportingDatabase(DbContextOptions<ReportingDatabase> option
             fact.Property(f => f.IrpHolder).HasMaxLength(32);
             // The 45-day cap: each pupil's suspensions of a year, summed.
             fact.HasIndex(f => new { f.SchoolYearStart, f.PupilId }).HasFilter("recorded");
+        });
+        modelBuilder.Entity<InternalExclusionCount>(count =>
+        {
+            count.HasKey(c => new { c.SchoolYearStart, c.SchoolUrn, c.PhaseGroup, c.Term, c.Kind });
+            Place(count, c => c.Term, c => c.PhaseGroup, c => c.SchoolUrn);
+            count.Property(c => c.Kind).HasMaxLength(32);
         });
         modelBuilder.Entity<ExclusionCount>(count =>
         {

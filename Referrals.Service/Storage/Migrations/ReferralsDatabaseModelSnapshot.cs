@@ -276,6 +276,59 @@ namespace InclusionServices.Referrals.Storage.Migrations
                     b.ToTable("exclusions", (string)null);
                 });
 
+            modelBuilder.Entity("InclusionServices.Referrals.Exclusions.InternalExclusion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("PupilId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pupil_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("SchoolUrn")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("school_urn");
+
+                    b.Property<int>("Sessions")
+                        .HasColumnType("integer")
+                        .HasColumnName("sessions");
+
+                    b.HasKey("Id")
+                        .HasName("pk_internal_exclusions");
+
+                    b.HasIndex("PupilId")
+                        .HasDatabaseName("ix_internal_exclusions_pupil_id");
+
+                    b.HasIndex("SchoolUrn", "Id")
+                        .HasDatabaseName("ix_internal_exclusions_school_urn_id");
+
+                    b.ToTable("internal_exclusions", (string)null);
+                });
+
             modelBuilder.Entity("InclusionServices.Referrals.Exclusions.MissedDeadline", b =>
                 {
                     b.Property<Guid>("ExclusionId")

@@ -316,6 +316,46 @@ namespace InclusionServices.Reporting.Storage.Migrations
                     b.ToTable("exclusion_facts", (string)null);
                 });
 
+            modelBuilder.Entity("InclusionServices.Reporting.ReadModel.InternalExclusionCount", b =>
+                {
+                    b.Property<int>("SchoolYearStart")
+                        .HasColumnType("integer")
+                        .HasColumnName("school_year_start");
+
+                    b.Property<string>("SchoolUrn")
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("school_urn");
+
+                    b.Property<string>("PhaseGroup")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("phase_group");
+
+                    b.Property<string>("Term")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("term");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("Records")
+                        .HasColumnType("integer")
+                        .HasColumnName("records");
+
+                    b.Property<int>("Sessions")
+                        .HasColumnType("integer")
+                        .HasColumnName("sessions");
+
+                    b.HasKey("SchoolYearStart", "SchoolUrn", "PhaseGroup", "Term", "Kind")
+                        .HasName("pk_internal_exclusion_counts");
+
+                    b.ToTable("internal_exclusion_counts", (string)null);
+                });
+
             modelBuilder.Entity("InclusionServices.Reporting.ReadModel.OverdueTimetableReview", b =>
                 {
                     b.Property<Guid>("TimetableId")
