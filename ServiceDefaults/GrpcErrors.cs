@@ -107,6 +107,10 @@ public sealed partial class GrpcErrorInterceptor(ILogger<GrpcErrorInterceptor> l
             case DbUpdateConcurrencyException:
                 return new RpcException(new Grpc.Core.Status(StatusCode.Aborted,
                     "The record was changed by someone else; read it again and retry."));
+            case var down when DatabaseUnreachable(down):
+                // The call changed nothing (its transaction never committed): the caller may retry once the database is back.
+                return new RpcException(new Grpc.Core.Status(StatusCode.Unavailable,
+                    "The service's database cannot be reached just now; nothing was changed. Retry shortly."));
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return new RpcException(new Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled."));
             default:
@@ -115,6 +119,19 @@ public sealed partial class GrpcErrorInterceptor(ILogger<GrpcErrorInterceptor> l
                 return new RpcException(new Grpc.Core.Status(StatusCode.Internal,
                     $"An unexpected error occurred. Quote trace id {traceId} when reporting it."));
         }
+    }
+
+    /// <summary>A connection to PostgreSQL that could not be made or was lost (Npgsql marks those transient).</summary>
+    private static bool DatabaseUnreachable(Exception exception)
+    {
+        for (var cause = exception; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is Npgsql.NpgsqlException { IsTransient: true } and not Npgsql.PostgresException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error in {Method} (trace {TraceId})")]

@@ -19,5 +19,24 @@ public static class ProtoDates
         return real ? new DateOnly(date.Year, date.Month, date.Day) : null;
     }
 
+    /// <summary>
+    /// A point in time, or null with a violation recorded when it lies outside what a timestamp can hold (seconds beyond
+    /// years 1-9999, nanos outside 0-999,999,999): such a value would otherwise fail deep inside the service.
+    /// </summary>
+    public static DateTimeOffset? ReadTimestamp(this RequestValidation validation, Google.Protobuf.WellKnownTypes.Timestamp? time, string field)
+    {
+        if (time is null)
+        {
+            return null;
+        }
+        var valid = time.Seconds is >= MinTimestampSeconds and <= MaxTimestampSeconds && time.Nanos is >= 0 and <= 999_999_999;
+        validation.Check(valid, field, "must be a time between the years 1 and 9999");
+        return valid ? time.ToDateTimeOffset() : null;
+    }
+
+    // 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range google.protobuf.Timestamp allows.
+    private const long MinTimestampSeconds = -62_135_596_800;
+    private const long MaxTimestampSeconds = 253_402_300_799;
+
     public static Date ToProtoDate(this DateOnly date) => new() { Year = date.Year, Month = date.Month, Day = date.Day };
 }

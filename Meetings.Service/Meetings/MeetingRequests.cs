@@ -81,7 +81,7 @@ public static class MeetingRequests
         validation.Check(start is not null, prefix + "start_time", "is required")
             .Check(minutes is > 0 and <= LongestMeetingMinutes, prefix + "duration_minutes", $"must be from 1 to {LongestMeetingMinutes}")
             .Check(online || !string.IsNullOrWhiteSpace(location), prefix + "location", "is required unless the meeting is online");
-        return start is null ? null : new MeetingSlot(start.ToDateTimeOffset(), minutes, Blank(location), online);
+        return validation.ReadTimestamp(start, prefix + "start_time") is { } starts ? new MeetingSlot(starts, minutes, Blank(location), online) : null;
     }
 
     private static List<Attendee> ReadAttendees(RequestValidation validation, IList<Proto.Attendee> attendees, string field) =>

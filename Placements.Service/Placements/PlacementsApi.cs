@@ -252,7 +252,7 @@ public sealed class PlacementsApi(PlacementsDatabase database, PupilDirectory pu
         var startDate = start is null ? null : validation.RequireDate(start, prefix + "start_date");
         var endDate = end is null ? null : validation.RequireDate(end, prefix + "end_date");
         validation.Check(hours is >= 0 and <= 40, prefix + "hours_per_week", "must be from 0 to 40");
-        return new PlacementTerms(startDate, endDate, fullTime, fullTime ? null : (decimal)hours,
+        return new PlacementTerms(startDate, endDate, fullTime, fullTime ? null : (decimal)(hours is >= 0 and <= 40 ? hours : 0),
             reviewWeeks == 0 ? PlacementTerms.DefaultReviewEverySchoolWeeks : reviewWeeks);
     }
 

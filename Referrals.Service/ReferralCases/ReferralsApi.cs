@@ -144,8 +144,9 @@ public sealed class ReferralsApi(ReferralsDatabase database, AuditTrail audit, T
     public override Task<ReferralMessage> RecordFirstContact(RecordFirstContactRequest request, ServerCallContext context)
     {
         var now = time.GetUtcNow();
-        var contactedAt = request.ContactTime?.ToDateTimeOffset() ?? now;
-        new RequestValidation().Check(contactedAt <= now, "contact_time", "must not be in the future").ThrowIfInvalid();
+        var validation = new RequestValidation();
+        var contactedAt = validation.ReadTimestamp(request.ContactTime, "contact_time") ?? now;
+        validation.Check(contactedAt <= now, "contact_time", "must not be in the future").ThrowIfInvalid();
         return MoveOnAsync(request.Name, context, referral =>
         {
             if (contactedAt < referral.SubmittedAt)

@@ -92,3 +92,36 @@ public sealed class UnreachableDatabaseTests(ReferralsWithoutDatabase service) :
         Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/alive")).StatusCode);
     }
 }
+
+/// <summary>A Referrals service whose PostgreSQL is down (nothing listens on its port).</summary>
+public sealed class ReferralsWithDatabaseDown : WebApplicationFactory<SchoolsApi>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:referralsdb", "Host=127.0.0.1;Port=9;Username=referrals;Password=x;Database=referralsdb;Timeout=3");
+        builder.UseSetting("ConnectionStrings:rabbitmq", TestServers.RabbitMq);
+        foreach (var (key, value) in Tokens.ServiceSettings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
+
+public sealed class DatabaseDownTests(ReferralsWithDatabaseDown service) : IClassFixture<ReferralsWithDatabaseDown>
+{
+    [Fact]
+    public async Task A_call_while_the_database_is_down_is_unavailable_and_retryable_not_internal()
+    {
+        using var channel = GrpcChannel.ForAddress(service.Server.BaseAddress,
+            new GrpcChannelOptions { HttpHandler = service.Server.CreateHandler() });
+        var schools = new Inclusion.Referrals.V1.Schools.SchoolsClient(channel);
+
+        var write = await RpcAssert.FailsWith(Grpc.Core.StatusCode.Unavailable, () => schools.CreateSchoolAsync(new Inclusion.Referrals.V1.CreateSchoolRequest
+        {
+            School = new Inclusion.Referrals.V1.School { Urn = "604601", DisplayName = "Down School", Phase = Inclusion.Referrals.V1.Phase.Primary, Postcode = "WV1 1AA" },
+        }, Tokens.Header(InclusionServices.ServiceDefaults.InclusionRoles.Manager)).ResponseAsync);
+        Assert.Contains("Retry", write.Status.Detail, StringComparison.Ordinal);
+        await RpcAssert.FailsWith(Grpc.Core.StatusCode.Unavailable, () => schools.ListSchoolsAsync(new Inclusion.Referrals.V1.ListSchoolsRequest(),
+            Tokens.Header(InclusionServices.ServiceDefaults.InclusionRoles.Officer)).ResponseAsync);
+    }
+}
