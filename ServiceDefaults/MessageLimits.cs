@@ -10,8 +10,8 @@ namespace InclusionServices.ServiceDefaults;
 /// <summary>
 /// Every string and list of a request stays within the limit written beside it in its .proto
 /// ((inclusion.options.v1.max_length) / max_items), or the suite's default: one pupil record can never grow to
-/// megabytes. Checked for every RPC before the service sees the request; an oversized field is InvalidArgument
-/// naming it (the whole message is capped separately by the server's maximum receive size: ResourceExhausted).
+/// megabytes, and no string carries a NUL character (which PostgreSQL cannot store). Checked for every RPC before the
+/// service sees the request; an offending field is InvalidArgument naming it (the whole message is capped separately by the server's maximum receive size: ResourceExhausted).
 /// </summary>
 public static class MessageLimits
 {
@@ -60,6 +60,10 @@ public static class MessageLimits
         {
             case string text when text.Length > MaxLength(field):
                 violations.Add(new FieldViolation(name, $"must be at most {MaxLength(field)} characters"));
+                break;
+            // PostgreSQL cannot store a NUL character, and no one types one: refused here rather than failing in the database.
+            case string text when text.Contains('\0', StringComparison.Ordinal):
+                violations.Add(new FieldViolation(name, "must not contain a NUL character"));
                 break;
             case ByteString bytes when bytes.Length > MaxLength(field):
                 violations.Add(new FieldViolation(name, $"must be at most {MaxLength(field)} bytes"));

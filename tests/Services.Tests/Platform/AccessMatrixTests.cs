@@ -130,7 +130,11 @@ public static class ReflectedApi
     }
 
     /// <summary>Calls the method with an empty request (a client stream is closed at once) and returns the status.</summary>
-    public static async Task<StatusCode> CallAsync(GrpcChannel channel, MethodDescriptor method, Metadata headers)
+    public static async Task<StatusCode> CallAsync(GrpcChannel channel, MethodDescriptor method, Metadata headers) =>
+        (await CallAsync(channel, method, headers, [])).StatusCode;
+
+    /// <summary>Calls the method with these request bytes (sent once on a client stream) and returns the status.</summary>
+    public static async Task<Status> CallAsync(GrpcChannel channel, MethodDescriptor method, Metadata headers, byte[] request)
     {
         var type = (method.IsClientStreaming, method.IsServerStreaming) switch
         {
@@ -147,10 +151,10 @@ public static class ReflectedApi
             switch (type)
             {
                 case MethodType.Unary:
-                    await invoker.AsyncUnaryCall(rpc, null, options, []);
+                    await invoker.AsyncUnaryCall(rpc, null, options, request);
                     break;
                 case MethodType.ServerStreaming:
-                    using (var call = invoker.AsyncServerStreamingCall(rpc, null, options, []))
+                    using (var call = invoker.AsyncServerStreamingCall(rpc, null, options, request))
                     {
                         while (await call.ResponseStream.MoveNext(CancellationToken.None))
                         {
@@ -160,16 +164,20 @@ public static class ReflectedApi
                 default:
                     using (var call = invoker.AsyncClientStreamingCall(rpc, null, options))
                     {
+                        if (request.Length > 0)
+                        {
+                            await call.RequestStream.WriteAsync(request);
+                        }
                         await call.RequestStream.CompleteAsync();
                         await call.ResponseAsync;
                     }
                     break;
             }
-            return StatusCode.OK;
+            return Status.DefaultSuccess;
         }
         catch (RpcException error)
         {
-            return error.StatusCode;
+            return error.Status;
         }
     }
 

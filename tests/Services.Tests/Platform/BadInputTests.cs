@@ -25,8 +25,7 @@ public sealed class BadInputTests(
     : IClassFixture<ReferralsUnderTest>, IClassFixture<MeetingsUnderTest>, IClassFixture<PlacementsUnderTest>,
       IClassFixture<ReportingUnderTest>
 {
-    private const int RequestsPerRpc = 12;
-    private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(b => b, b => b);
+    private const int RequestsPerRpc = 20;
     private static readonly StatusCode[] NeverAnswered = [StatusCode.Internal, StatusCode.Unknown, StatusCode.DataLoss, StatusCode.Unimplemented];
 
     private static readonly string[] BadStrings =
@@ -49,7 +48,7 @@ public sealed class BadInputTests(
                 var requests = Gen.Sample(Request(method.InputType, depth: 0), RequestsPerRpc);
                 foreach (var request in requests)
                 {
-                    var status = await CallAsync(channel, method, request, headers);
+                    var status = await ReflectedApi.CallAsync(channel, method, headers, request);
                     if (NeverAnswered.Contains(status.StatusCode))
                     {
                         problems.Add($"{method.FullName} answered {status.StatusCode} ({status.Detail}) to {Convert.ToBase64String(request)}");
@@ -109,48 +108,5 @@ public sealed class BadInputTests(
             write(output);
         }
         return buffer.ToArray();
-    }
-
-    private static async Task<Status> CallAsync(GrpcChannel channel, MethodDescriptor method, byte[] request, Metadata headers)
-    {
-        var type = (method.IsClientStreaming, method.IsServerStreaming) switch
-        {
-            (false, false) => MethodType.Unary,
-            (false, true) => MethodType.ServerStreaming,
-            _ => MethodType.ClientStreaming,
-        };
-        var rpc = new Method<byte[], byte[]>(type, method.Service.FullName, method.Name, Bytes, Bytes);
-        var invoker = channel.CreateCallInvoker();
-        var options = new CallOptions(headers, DateTime.UtcNow.AddSeconds(30));
-        try
-        {
-            switch (type)
-            {
-                case MethodType.Unary:
-                    await invoker.AsyncUnaryCall(rpc, null, options, request);
-                    break;
-                case MethodType.ServerStreaming:
-                    using (var call = invoker.AsyncServerStreamingCall(rpc, null, options, request))
-                    {
-                        while (await call.ResponseStream.MoveNext(CancellationToken.None))
-                        {
-                        }
-                    }
-                    break;
-                default:
-                    using (var call = invoker.AsyncClientStreamingCall(rpc, null, options))
-                    {
-                        await call.RequestStream.WriteAsync(request);
-                        await call.RequestStream.CompleteAsync();
-                        await call.ResponseAsync;
-                    }
-                    break;
-            }
-            return Status.DefaultSuccess;
-        }
-        catch (RpcException error)
-        {
-            return error.Status;
-        }
     }
 }

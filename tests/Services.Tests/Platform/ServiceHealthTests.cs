@@ -62,19 +62,22 @@ public sealed class ServiceHealthTests(
     }
 }
 
-/// <summary>A Referrals service whose database does not exist: it must say so rather than claim to serve.</summary>
-public sealed class ReferralsWithoutDatabase : WebApplicationFactory<SchoolsApi>
+/// <summary>A Referrals service on a database given by connection string, on the shared broker (no consumers needed).</summary>
+public abstract class ReferralsOnDatabase(string connectionString) : WebApplicationFactory<SchoolsApi>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("ConnectionStrings:referralsdb", TestServers.NewDatabase("never_created"));
-        builder.UseSetting("ConnectionStrings:rabbitmq", TestServers.RabbitMq); // no consumers: the shared virtual host is enough
+        builder.UseSetting("ConnectionStrings:referralsdb", connectionString);
+        builder.UseSetting("ConnectionStrings:rabbitmq", TestServers.RabbitMq);
         foreach (var (key, value) in Tokens.ServiceSettings)
         {
             builder.UseSetting(key, value);
         }
     }
 }
+
+/// <summary>A Referrals service whose database does not exist: it must say so rather than claim to serve.</summary>
+public sealed class ReferralsWithoutDatabase() : ReferralsOnDatabase(TestServers.NewDatabase("never_created"));
 
 public sealed class UnreachableDatabaseTests(ReferralsWithoutDatabase service) : IClassFixture<ReferralsWithoutDatabase>
 {
@@ -94,18 +97,8 @@ public sealed class UnreachableDatabaseTests(ReferralsWithoutDatabase service) :
 }
 
 /// <summary>A Referrals service whose PostgreSQL is down (nothing listens on its port).</summary>
-public sealed class ReferralsWithDatabaseDown : WebApplicationFactory<SchoolsApi>
-{
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.UseSetting("ConnectionStrings:referralsdb", "Host=127.0.0.1;Port=9;Username=referrals;Password=x;Database=referralsdb;Timeout=3");
-        builder.UseSetting("ConnectionStrings:rabbitmq", TestServers.RabbitMq);
-        foreach (var (key, value) in Tokens.ServiceSettings)
-        {
-            builder.UseSetting(key, value);
-        }
-    }
-}
+public sealed class ReferralsWithDatabaseDown()
+    : ReferralsOnDatabase("Host=127.0.0.1;Port=9;Username=referrals;Password=x;Database=referralsdb;Timeout=3");
 
 public sealed class DatabaseDownTests(ReferralsWithDatabaseDown service) : IClassFixture<ReferralsWithDatabaseDown>
 {
