@@ -5,6 +5,7 @@ using InclusionServices.KnownPupils;
 using InclusionServices.Placements.Placements;
 using InclusionServices.Placements.SixthDay;
 using InclusionServices.Placements.Storage;
+using InclusionServices.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 
 namespace InclusionServices.Placements.Consumers;
@@ -18,12 +19,15 @@ public sealed class ExclusionConsumer(PlacementsDatabase database, TimeProvider 
 {
     protected override async Task ApplyAsync(ExclusionChanged changed, CancellationToken cancellationToken)
     {
+        var exclusionId = Guid.Parse(changed.Exclusion.AsSpan("exclusions/".Length));
         if (changed.Step == ExclusionStep.Withdrawn)
         {
-            // Withdrawn by the head teacher: a duty not yet met or reported missed is owed no more.
-            var withdrawnId = Guid.Parse(changed.Exclusion.AsSpan("exclusions/".Length));
-            await Database.SixthDayRequirements.Where(r => r.ExclusionId == withdrawnId && r.MetByPlacementId == null && r.MissedReportedAt == null)
+            // Withdrawn by the head teacher: a duty not yet met or reported missed is owed no more, and one whose
+            // "recorded" event comes later (the two may be handled at once, or out of order) is never owed.
+            await Database.Database.SerialiseOnAsync("exclusion", exclusionId.ToString(), cancellationToken);
+            await Database.SixthDayRequirements.Where(r => r.ExclusionId == exclusionId && r.MetByPlacementId == null && r.MissedReportedAt == null)
                 .ExecuteDeleteAsync(cancellationToken);
+            Database.WithdrawnExclusions.Add(new WithdrawnExclusion { ExclusionId = exclusionId, WithdrawnAt = Time.GetUtcNow() });
             return;
         }
         if (changed.Step is not (ExclusionStep.SuspensionRecorded or ExclusionStep.PermanentExclusionRecorded)
@@ -31,8 +35,9 @@ public sealed class ExclusionConsumer(PlacementsDatabase database, TimeProvider 
         {
             return;
         }
-        var exclusionId = Guid.Parse(changed.Exclusion.AsSpan("exclusions/".Length));
-        if (await Database.SixthDayRequirements.AnyAsync(r => r.ExclusionId == exclusionId, cancellationToken))
+        await Database.Database.SerialiseOnAsync("exclusion", exclusionId.ToString(), cancellationToken);
+        if (await Database.SixthDayRequirements.AnyAsync(r => r.ExclusionId == exclusionId, cancellationToken)
+            || await Database.WithdrawnExclusions.AnyAsync(w => w.ExclusionId == exclusionId, cancellationToken))
         {
             return;
         }

@@ -19,6 +19,8 @@ public sealed class PlacementsDatabase(DbContextOptions<PlacementsDatabase> opti
     public DbSet<Provider> Providers => Set<Provider>();
     public DbSet<Placement> Placements => Set<Placement>();
     public DbSet<SixthDayRequirement> SixthDayRequirements => Set<SixthDayRequirement>();
+    /// <summary>Exclusions the head teacher withdrew: a late "recorded" event for one of them owes nothing.</summary>
+    public DbSet<WithdrawnExclusion> WithdrawnExclusions => Set<WithdrawnExclusion>();
     public DbSet<PartTimeTimetable> PartTimeTimetables => Set<PartTimeTimetable>();
 
     public DbSet<CalendarOverrideRow> CalendarOverrides => Set<CalendarOverrideRow>();
@@ -29,6 +31,7 @@ public sealed class PlacementsDatabase(DbContextOptions<PlacementsDatabase> opti
     {
         base.OnModelCreating(modelBuilder);
         modelBuilder.AddCalendarOverrides();
+        modelBuilder.Entity<WithdrawnExclusion>().HasKey(w => w.ExclusionId);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PlacementsDatabase).Assembly);
     }
 }
@@ -116,4 +119,10 @@ public sealed class PlacementsDatabaseDesignFactory : IDesignTimeDbContextFactor
         options.UseServiceDatabase("Host=localhost;Database=placements");
         return new PlacementsDatabase(options.Options);
     }
+}
+
+public sealed class WithdrawnExclusion
+{
+    public Guid ExclusionId { get; set; }
+    public DateTimeOffset WithdrawnAt { get; set; }
 }

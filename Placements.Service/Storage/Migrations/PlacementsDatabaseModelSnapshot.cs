@@ -372,6 +372,23 @@ namespace InclusionServices.Placements.Storage.Migrations
                     b.ToTable("sixth_day_requirements", (string)null);
                 });
 
+            modelBuilder.Entity("InclusionServices.Placements.Storage.WithdrawnExclusion", b =>
+                {
+                    b.Property<Guid>("ExclusionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("exclusion_id");
+
+                    b.Property<DateTimeOffset>("WithdrawnAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("withdrawn_at");
+
+                    b.HasKey("ExclusionId")
+                        .HasName("pk_withdrawn_exclusions");
+
+                    b.ToTable("withdrawn_exclusions", (string)null);
+                });
+
             modelBuilder.Entity("InclusionServices.Placements.Timetables.PartTimeTimetable", b =>
                 {
                     b.Property<Guid>("Id")

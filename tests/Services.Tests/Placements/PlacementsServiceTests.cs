@@ -246,6 +246,34 @@ public sealed class PlacementsServiceTests(PlacementsWithReferrals suite) : ICla
     }
 
     [Fact]
+    public async Task A_withdrawal_that_overtakes_its_recorded_exclusion_leaves_no_duty_owed()
+    {
+        await using var plain = await PlainRabbitMq.ConnectAsync(suite.Placements.BrokerConnectionString!);
+        var pupil = await NewPupilAsync();
+        var exclusion = "exclusions/" + Guid.NewGuid();
+        EventsV1.ExclusionChanged Event(EventsV1.ExclusionStep step, long sequence) => new()
+        {
+            Metadata = new EventsV1.EventMetadata { EventId = Guid.NewGuid().ToString(), Producer = "referrals", Sequence = sequence, Subject = exclusion },
+            Exclusion = exclusion, Step = step, Kind = EventsV1.ExclusionEventKind.PermanentExclusion, StartDate = "2026-01-12", Sessions = 2,
+            SixthDayProvisionDue = "2026-01-19", SixthDayProvisionHolder = "LocalAuthority", SixthDayCountedFrom = "2026-01-12",
+            Pupil = new EventsV1.PupilReportAttributes { Pupil = pupil.Name, SchoolUrn = SchoolA, Phase = EventsV1.SchoolPhase.Secondary, YearGroup = 9 },
+        };
+        // The withdrawal first, then the exclusion it withdrew, as a redelivery or a busy consumer may hand them over.
+        var withdrawn = Event(EventsV1.ExclusionStep.Withdrawn, 2);
+        var recorded = Event(EventsV1.ExclusionStep.PermanentExclusionRecorded, 1);
+        await plain.PublishJsonAsync("inclusion.events.v1.ExclusionChanged", Google.Protobuf.JsonFormatter.Default.Format(withdrawn), withdrawn.Metadata.EventId);
+        await Task.Delay(500);
+        await plain.PublishJsonAsync("inclusion.events.v1.ExclusionChanged", Google.Protobuf.JsonFormatter.Default.Format(recorded), recorded.Metadata.EventId);
+        // A later exclusion of the same pupil, recorded normally, shows both events have been handled by the time it appears.
+        var control = await ExcludePermanentlyAsync(pupil, On(2026, 1, 13));
+        await RequirementAsync(control.Name);
+
+        var sixthDay = new SixthDayProvision.SixthDayProvisionClient(suite.Placements.Channel);
+        var owed = await sixthDay.ListSixthDayRequirementsAsync(new ListSixthDayRequirementsRequest { IncludeMet = true, PageSize = 100 }, Officer);
+        Assert.DoesNotContain(owed.Requirements, r => r.Exclusion == exclusion);
+    }
+
+    [Fact]
     public async Task A_panel_decision_arrives_as_a_proposed_placement_for_the_team_to_complete()
     {
         await using var plain = await PlainRabbitMq.ConnectAsync(suite.Placements.BrokerConnectionString!);
