@@ -6,7 +6,8 @@ using Microsoft.EntityFrameworkCore;
 namespace InclusionServices.Reporting.Projections;
 
 /// <summary>
-/// Reporting's one queue ("reporting-event-feed"), bound to the exchange of every event of the suite: each event is
+/// Reporting's one queue ("reporting-event-feed"), bound to the exchange of every event of the suite (one IConsumer per
+/// event in EventCatalog; ReportingRulesTests checks none is missing, else its events arrive only by catch-up): each event is
 /// applied by the <see cref="Projector"/> in a transaction of its own. While a rebuild replays a batch it holds the
 /// read models to itself (<see cref="ReadModelLock"/>), so live events wait for the batch rather than interleave with it.
 /// </summary>
@@ -16,7 +17,7 @@ public sealed class EventFeed(ReportingDatabase database, Projector projector) :
     IConsumer<MeetingActionOverdue>, IConsumer<MeetingFollowedByPermanentExclusion>, IConsumer<PanelCaseListed>,
     IConsumer<PanelDecisionMade>, IConsumer<ProviderAdded>, IConsumer<ProviderPlacesChanged>, IConsumer<PlacementChanged>,
     IConsumer<SixthDayProvisionArranged>, IConsumer<SixthDayProvisionMissed>, IConsumer<PartTimeTimetableChanged>,
-    IConsumer<PartTimeTimetableReviewOverdue>
+    IConsumer<PartTimeTimetableReviewOverdue>, IConsumer<PupilAttributesChanged>, IConsumer<InternalExclusionRecorded>
 {
     public Task Consume(ConsumeContext<SchoolRegistered> context) => ApplyAsync(context.Message, context.CancellationToken);
     public Task Consume(ConsumeContext<SchoolUpdated> context) => ApplyAsync(context.Message, context.CancellationToken);
@@ -37,6 +38,8 @@ public sealed class EventFeed(ReportingDatabase database, Projector projector) :
     public Task Consume(ConsumeContext<SixthDayProvisionMissed> context) => ApplyAsync(context.Message, context.CancellationToken);
     public Task Consume(ConsumeContext<PartTimeTimetableChanged> context) => ApplyAsync(context.Message, context.CancellationToken);
     public Task Consume(ConsumeContext<PartTimeTimetableReviewOverdue> context) => ApplyAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<PupilAttributesChanged> context) => ApplyAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<InternalExclusionRecorded> context) => ApplyAsync(context.Message, context.CancellationToken);
 
     private async Task ApplyAsync(IIntegrationEvent integrationEvent, CancellationToken cancellationToken)
     {

@@ -7,12 +7,24 @@ using FigureStatus = ReportingService::Inclusion.Reporting.V1.FigureStatus;
 using ReportingCalendar = ReportingService::InclusionServices.Reporting.ReadModel.ReportingCalendar;
 using ReportTerm = ReportingService::InclusionServices.Reporting.ReadModel.ReportTerm;
 using ServicePerformanceReport = ReportingService::InclusionServices.Reporting.Reports.ServicePerformanceReport;
+using EventFeed = ReportingService::InclusionServices.Reporting.Projections.EventFeed;
 
 namespace InclusionServices.Tests.Reporting;
 
 /// <summary>The plain rules behind the reports: suppression, rates and ratios, percentiles, terms.</summary>
 public sealed class ReportingRulesTests
 {
+    [Fact]
+    public void The_event_feed_consumes_every_event_of_the_suite_so_none_waits_for_a_catch_up()
+    {
+        var consumed = typeof(EventFeed).GetInterfaces()
+            .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(MassTransit.IConsumer<>))
+            .Select(i => i.GetGenericArguments()[0].FullName).ToHashSet();
+        var published = InclusionServices.EventBus.EventCatalog.PublishedBy.Values.SelectMany(e => e)
+            .Select(name => InclusionServices.EventBus.EventCatalog.ClrType(name).FullName);
+        Assert.Equal([], published.Where(type => !consumed.Contains(type)).Order());
+    }
+
     private static List<Figure> Counts(bool forPublication, params long[] counts) => [.. counts.Select(c => Figures.Count(c, forPublication))];
 
     [Fact]
