@@ -23,6 +23,7 @@ public sealed class PartTimeTimetablesApi(PlacementsDatabase database, PupilDire
         validation.ResourceId(given.Pupil, "pupils/", "part_time_timetable.pupil");
         validation.RequireText(given.Reason, "part_time_timetable.reason", 2000)
             .Check(given.ParentsAgreed, "part_time_timetable.parents_agreed", "a part-time timetable needs the parents' agreement")
+            .Check(given.HoursPerWeek is >= 0 and <= 40, "part_time_timetable.hours_per_week", "must be from 0 to 40")
             .Check(given.FullTimeHoursPerWeek is >= 0 and <= 40, "part_time_timetable.full_time_hours_per_week", "must be from 0 to 40");
         var start = validation.RequireDate(given.StartDate, "part_time_timetable.start_date");
         var plannedEnd = validation.RequireDate(given.PlannedEnd, "part_time_timetable.planned_end");
@@ -106,7 +107,7 @@ public sealed class PartTimeTimetablesApi(PlacementsDatabase database, PupilDire
         var reviewedOn = validation.RequireDate(request.ReviewedOn, "reviewed_on");
         validation.Check(reviewedOn is null || reviewedOn <= Today, "reviewed_on", "must not be in the future");
         var newEnd = request.NewPlannedEnd is null ? null : validation.RequireDate(request.NewPlannedEnd, "new_planned_end");
-        validation.ThrowIfInvalid();
+        validation.Check(request.NewHoursPerWeek is >= 0 and <= 40, "new_hours_per_week", "must be from 0 to 40").ThrowIfInvalid();
 
         var timetable = await FindAsync(request.Name, context, tracked: true);
         var decision = (TimetableReviewDecision)request.Decision;

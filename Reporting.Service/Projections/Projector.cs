@@ -55,9 +55,10 @@ public sealed class Projector(ReportingDatabase database, ReportingCalendar cale
                 $"{integrationEvent.Descriptor.Name} lacks the event id, producer, sequence number or time Reporting applies events by.");
         }
         var eventType = integrationEvent.Descriptor.FullName;
+        var occurredAt = metadata.OccurredAt.ToDateTimeOffset();
         var firstTime = await database.Database.ExecuteSqlAsync($"""
             INSERT INTO applied_events (producer, sequence, event_id, event_type, occurred_at)
-            VALUES ({metadata.Producer}, {metadata.Sequence}, {eventId}, {eventType}, {metadata.OccurredAt.ToDateTimeOffset()})
+            VALUES ({metadata.Producer}, {metadata.Sequence}, {eventId}, {eventType}, {occurredAt})
             ON CONFLICT DO NOTHING
             """, cancellationToken) == 1;
         if (!firstTime)
@@ -87,7 +88,7 @@ public sealed class Projector(ReportingDatabase database, ReportingCalendar cale
             // Calendar changes, panel sittings and overdue meeting actions feed no report: they only move the position.
             _ => Task.CompletedTask,
         });
-        metrics.Applied(eventType, metadata.OccurredAt.ToDateTimeOffset());
+        metrics.Applied(eventType, occurredAt);
         return true;
     }
 

@@ -309,8 +309,9 @@ public sealed class PlacementsServiceTests(PlacementsWithReferrals suite) : ICla
 
         await RpcAssert.InvalidFields(() => timetables.RecordPartTimeTimetableAsync(new RecordPartTimeTimetableRequest
         {
-            PartTimeTimetable = new PartTimeTimetable { Pupil = pupil.Name, HoursPerWeek = 15, Reason = "Phased return after illness", StartDate = D(today) },
-        }, asSchool).ResponseAsync, "part_time_timetable.planned_end", "part_time_timetable.parents_agreed", "part_time_timetable.parents_agreed_on");
+            PartTimeTimetable = new PartTimeTimetable { Pupil = pupil.Name, HoursPerWeek = double.NaN, Reason = "Phased return after illness", StartDate = D(today) },
+        }, asSchool).ResponseAsync, "part_time_timetable.hours_per_week", "part_time_timetable.planned_end", "part_time_timetable.parents_agreed",
+            "part_time_timetable.parents_agreed_on");
         var recorded = await timetables.RecordPartTimeTimetableAsync(new RecordPartTimeTimetableRequest
         {
             PartTimeTimetable = new PartTimeTimetable
@@ -338,6 +339,10 @@ public sealed class PlacementsServiceTests(PlacementsWithReferrals suite) : ICla
         Assert.Contains(listed.PartTimeTimetables, t => t.Name == recorded.Name && t.ReviewOverdue);
 
         var now = DateOnly.FromDateTime(suite.Clock.GetUtcNow().UtcDateTime);
+        await RpcAssert.InvalidFields(() => timetables.ReviewPartTimeTimetableAsync(new ReviewPartTimeTimetableRequest
+        {
+            Name = recorded.Name, ReviewedOn = D(now), Decision = TimetableReviewDecision.IncreaseHours, NewHoursPerWeek = double.PositiveInfinity,
+        }, Officer).ResponseAsync, "new_hours_per_week");
         var extended = await timetables.ReviewPartTimeTimetableAsync(new ReviewPartTimeTimetableRequest
         {
             Name = recorded.Name, ReviewedOn = D(now), Decision = TimetableReviewDecision.Extend, NewPlannedEnd = D(today.AddDays(56)),

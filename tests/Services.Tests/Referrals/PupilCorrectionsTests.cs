@@ -26,14 +26,8 @@ public sealed class PupilCorrectionsTests(ReferralsUnderTest service) : IClassFi
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    /// <summary>A valid temporary UPN (final character a letter), its check letter worked out as DfE specifies.</summary>
-    private static string TemporaryUpn(int serial)
-    {
-        const string letters = "ABCDEFGHJKLMNPQRTUVWXYZ";
-        var body = $"80120044{serial:000}A";
-        var sum = Enumerable.Range(2, 12).Sum(position => position * (char.IsDigit(body[position - 2]) ? body[position - 2] - '0' : letters.IndexOf(body[position - 2])));
-        return letters[sum % 23] + body;
-    }
+    /// <summary>A valid temporary UPN (final character a letter).</summary>
+    private static string TemporaryUpn(int serial) => WithCheckLetter($"80120044{serial:000}A");
 
     private async Task<Inclusion.Referrals.V1.Pupil> CreateAsync(string upn, string school) =>
         await _pupils.CreatePupilAsync(new CreatePupilRequest
