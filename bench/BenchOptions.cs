@@ -1,9 +1,11 @@
+using System.Globalization;
 using Npgsql;
 
 namespace InclusionServices.Bench;
 
 /// <summary>Where the servers are and how much to do. Defaults: the servers of a local run (./run.sh).</summary>
-public sealed record BenchOptions(string Postgres, Uri RabbitMqManagement, Uri RabbitMq, int Records, int Requests, string Repository)
+public sealed record BenchOptions(string Postgres, Uri RabbitMqManagement, Uri RabbitMq, int Records, int Requests, string Repository,
+    int Callers, int LagRate, int LagSeconds, IReadOnlyDictionary<string, Uri> Suite)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -19,10 +21,16 @@ public sealed record BenchOptions(string Postgres, Uri RabbitMqManagement, Uri R
         var management = new Uri(given.GetValueOrDefault("rabbitmq-management")
             ?? $"http://inclusion:{Uri.EscapeDataString(Secret("rabbitmq/password"))}@127.0.0.1:55673/");
         var amqp = new Uri(given.GetValueOrDefault("rabbitmq") ?? $"amqp://{management.UserInfo}@127.0.0.1:{(given.ContainsKey("rabbitmq-management") ? 5672 : 55672)}/");
-        return new BenchOptions(postgres, management, amqp,
-            int.Parse(given.GetValueOrDefault("records") ?? "1000000", System.Globalization.CultureInfo.InvariantCulture),
-            int.Parse(given.GetValueOrDefault("requests") ?? "2000", System.Globalization.CultureInfo.InvariantCulture),
-            repository);
+        int Number(string name, int otherwise) => int.Parse(given.GetValueOrDefault(name) ?? otherwise.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        // The services' gRPC ports as their own appsettings.json give them to a local run.
+        var suite = new Dictionary<string, Uri>
+        {
+            ["referrals"] = new(given.GetValueOrDefault("referrals") ?? "http://127.0.0.1:5101"),
+            ["meetings"] = new(given.GetValueOrDefault("meetings") ?? "http://127.0.0.1:5102"),
+            ["reporting"] = new(given.GetValueOrDefault("reporting") ?? "http://127.0.0.1:5104"),
+        };
+        return new BenchOptions(postgres, management, amqp, Number("records", 1_000_000), Number("requests", 2000), repository,
+            Number("callers", 16), Number("lag-rate", 200), Number("lag-seconds", 10), suite);
     }
 
     private static string FindRepository()

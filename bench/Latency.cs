@@ -7,7 +7,11 @@ public sealed record Latency(string Name, int Callers, int Requests, double Seco
 {
     public double PerSecond => Requests / Seconds;
 
-    public static async Task<Latency> MeasureAsync(string name, int callers, int requests, Func<Task> call)
+    public static Task<Latency> MeasureAsync(string name, int callers, int requests, Func<Task> call) =>
+        MeasureAsync(name, callers, requests, _ => call());
+
+    /// <summary>As above, each call given its number (0 to requests - 1), for calls that each need a record of their own.</summary>
+    public static async Task<Latency> MeasureAsync(string name, int callers, int requests, Func<int, Task> call)
     {
         var timings = new double[requests];
         var next = -1;
@@ -18,7 +22,7 @@ public sealed record Latency(string Name, int Callers, int Requests, double Seco
             while ((index = Interlocked.Increment(ref next)) < requests)
             {
                 var started = Stopwatch.GetTimestamp();
-                await call();
+                await call(index);
                 timings[index] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             }
         }));
@@ -27,7 +31,7 @@ public sealed record Latency(string Name, int Callers, int Requests, double Seco
         return new Latency(name, callers, requests, seconds, Percentile(timings, 0.50), Percentile(timings, 0.99));
     }
 
-    private static double Percentile(double[] sorted, double fraction) => sorted[(int)Math.Ceiling(fraction * sorted.Length) - 1];
+    public static double Percentile(double[] sorted, double fraction) => sorted[(int)Math.Ceiling(fraction * sorted.Length) - 1];
 
     public override string ToString() =>
         $"| {Name} | {Callers} | {Requests} | {PerSecond:0} | {P50Ms:0.00} | {P99Ms:0.00} |";

@@ -32,17 +32,26 @@ public static partial class PupilIdentifiers
         {
             return UpnKind.Invalid;
         }
-        var sum = 0;
-        for (var position = 2; position <= 13; position++)
-        {
-            var character = upn[position - 1];
-            sum += position * (char.IsDigit(character) ? character - '0' : CheckLetters.IndexOf(character, StringComparison.Ordinal));
-        }
-        if (upn[0] != CheckLetters[sum % 23])
+        if (upn[0] != CheckLetterOf(upn.AsSpan(1)))
         {
             return UpnKind.Invalid;
         }
         return char.IsDigit(upn[12]) ? UpnKind.Permanent : UpnKind.Temporary;
+    }
+
+    /// <summary>A UPN made of its 12 characters after the check letter, with the check letter in front.</summary>
+    public static string WithCheckLetter(string body) =>
+        body.Length == 12 ? CheckLetterOf(body) + body : throw new ArgumentException("A UPN has 12 characters after its check letter.", nameof(body));
+
+    private static char CheckLetterOf(ReadOnlySpan<char> body)
+    {
+        var sum = 0;
+        for (var position = 2; position <= 13; position++)
+        {
+            var character = body[position - 2];
+            sum += position * (char.IsDigit(character) ? character - '0' : CheckLetters.IndexOf(character, StringComparison.Ordinal));
+        }
+        return CheckLetters[sum % 23];
     }
 
     /// <summary>LAESTAB (DfE number): 3-digit local authority number and 4-digit establishment number.</summary>

@@ -39,6 +39,8 @@ public sealed class AppliedEvent
     public Guid EventId { get; set; }
     public string EventType { get; set; } = "";
     public DateTimeOffset OccurredAt { get; set; }
+    /// <summary>When it was applied (the database's clock at the insert): with OccurredAt, how far behind reports ran.</summary>
+    public DateTimeOffset AppliedAt { get; set; }
 }
 
 /// <summary>How far Reporting has come through a producer's history.</summary>

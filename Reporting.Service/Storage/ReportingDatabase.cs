@@ -57,6 +57,7 @@ public sealed class ReportingDatabase(DbContextOptions<ReportingDatabase> option
             applied.HasKey(a => new { a.Producer, a.Sequence });
             applied.Property(a => a.Producer).HasMaxLength(32);
             applied.Property(a => a.EventType).HasMaxLength(200);
+            applied.Property(a => a.AppliedAt).HasDefaultValueSql("clock_timestamp()");
         });
         modelBuilder.Entity<ProducerPosition>(position =>
         {

@@ -1,3 +1,5 @@
+extern alias ReferralsService;
+
 using Google.Type;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -21,17 +23,8 @@ public static class ReferralsData
     /// <summary>A valid permanent UPN for serial 0-9999 under LA 801, its check letter worked out as DfE specifies.</summary>
     public static string Upn(int serial, string prefix = "80120000") => WithCheckLetter($"{prefix}{serial:0000}");
 
-    /// <summary>
-    /// The 12 characters after a UPN's check letter, with the check letter DfE specifies in front: each character's value
-    /// (a digit's own, a letter's place in the check alphabet, for a temporary UPN's last character) times its position.
-    /// </summary>
-    public static string WithCheckLetter(string body)
-    {
-        const string letters = "ABCDEFGHJKLMNPQRTUVWXYZ";
-        var sum = Enumerable.Range(2, 12).Sum(position =>
-            position * (char.IsDigit(body[position - 2]) ? body[position - 2] - '0' : letters.IndexOf(body[position - 2], StringComparison.Ordinal)));
-        return letters[sum % 23] + body;
-    }
+    /// <summary>The 12 characters after a UPN's check letter, with the check letter in front (the service's own rule).</summary>
+    public static string WithCheckLetter(string body) => ReferralsService::InclusionServices.Referrals.Pupils.PupilIdentifiers.WithCheckLetter(body);
 
     /// <summary>Registers the school once (repeats return the first registration).</summary>
     public static async Task RegisterSchoolAsync(GrpcChannel channel, string urn, Phase phase = Phase.Secondary) =>
