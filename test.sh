@@ -95,16 +95,24 @@ export INCLUSION_TEST_RABBITMQ="amqp://tests:$rabbit_password@127.0.0.1:$amqp_po
 export INCLUSION_TEST_RABBITMQ_MANAGEMENT="http://tests:$rabbit_password@127.0.0.1:$management_port/"
 # The app host test runs its own local servers: on free ports, with data in the throwaway folder.
 export INCLUSION_TEST_WORK="$work"
+# The fault tests start, stop and restart servers of their own from the same binaries.
+export INCLUSION_TEST_POSTGRES_BIN="$POSTGRES_BIN" INCLUSION_TEST_RABBITMQ_SERVER="$RABBITMQ_SERVER"
 
 say "Running tests"
 status=0
 # One test project at a time: the app-host test starts a whole suite of processes and must not compete with the
 # service tests for the two cores.
-projects=$(find tests -mindepth 2 -maxdepth 2 -name '*.Tests.csproj' ! -name 'AppHost.Tests.csproj' | sort)
-for project in $projects tests/AppHost.Tests/AppHost.Tests.csproj; do
-  dotnet test "$project" -c Release --no-build --nologo \
-    --logger "trx;LogFilePrefix=$(basename "$project" .csproj)" --results-directory "$work/results" "$@" || status=$?
+# The fault tests (Category=Faults) stop and restart servers and services of their own, so they run on their own too.
+run_tests() {  # project, filter, results prefix, extra arguments...
+  local project=$1 filter=$2 prefix=$3; shift 3
+  dotnet test "$project" -c Release --no-build --nologo --filter "$filter" \
+    --logger "trx;LogFilePrefix=$prefix" --results-directory "$work/results" "$@" || status=$?
+}
+for project in $(find tests -mindepth 2 -maxdepth 2 -name '*.Tests.csproj' ! -name 'AppHost.Tests.csproj' | sort); do
+  run_tests "$project" "Category!=Faults" "$(basename "$project" .csproj)" "$@"
 done
+run_tests tests/Services.Tests/Services.Tests.csproj "Category=Faults" Faults "$@"
+run_tests tests/AppHost.Tests/AppHost.Tests.csproj "Category!=Faults" AppHost.Tests "$@"
 
 # dotnet test prints per-project summaries; CI reads one closing line for the whole run.
 passed=0; failed=0; skipped=0

@@ -121,14 +121,19 @@ public sealed partial class GrpcErrorInterceptor(ILogger<GrpcErrorInterceptor> l
         }
     }
 
-    /// <summary>A connection to PostgreSQL that could not be made or was lost (Npgsql marks those transient).</summary>
+    /// <summary>
+    /// A connection to PostgreSQL that could not be made or was lost (Npgsql marks those transient), or a server that is
+    /// shutting down, restarting or starting up (SQLSTATE 57P01-57P03, class 08): the transaction did not commit.
+    /// </summary>
     private static bool DatabaseUnreachable(Exception exception)
     {
         for (var cause = exception; cause is not null; cause = cause.InnerException)
         {
-            if (cause is Npgsql.NpgsqlException { IsTransient: true } and not Npgsql.PostgresException)
+            switch (cause)
             {
-                return true;
+                case Npgsql.PostgresException { SqlState: "57P01" or "57P02" or "57P03" } or Npgsql.PostgresException { SqlState: ['0', '8', ..] }:
+                case Npgsql.NpgsqlException { IsTransient: true } and not Npgsql.PostgresException:
+                    return true;
             }
         }
         return false;
