@@ -34,6 +34,8 @@ public static class ServiceDefaultsExtensions
         });
         builder.AddHttpApi(grpc);
         builder.Services.AddGrpcReflection();
+        // Last, once everything that adds gRPC's own method binding has run.
+        CheckedRequestMessages.Use(builder.Services);
         return builder;
     }
 }

@@ -17,8 +17,8 @@ namespace InclusionServices.Tests.Platform;
 /// not, to values a careless or hostile client sends (empty, oversized and malformed strings and identifiers, negative,
 /// huge and unknown numbers and enum values, impossible dates and times). Whatever comes, the answer is a status the
 /// caller can act on, never INTERNAL or UNKNOWN. The requests are generated with FsCheck; a failure prints the
-/// request's bytes (base64) so it can be replayed. (Bytes that are not protobuf at all still get UNKNOWN from the gRPC
-/// server, which fails to read them before any of our code runs: not covered here.)
+/// request's bytes (base64) so it can be replayed. Bytes that are not a protobuf message at all are INVALID_ARGUMENT
+/// and a message over the size limit RESOURCE_EXHAUSTED, for every RPC too.
 /// </summary>
 public sealed class BadInputTests(
     ReferralsUnderTest referrals, MeetingsUnderTest meetings, PlacementsUnderTest placements, ReportingUnderTest reporting)
@@ -53,6 +53,41 @@ public sealed class BadInputTests(
                     {
                         problems.Add($"{method.FullName} answered {status.StatusCode} ({status.Detail}) to {Convert.ToBase64String(request)}");
                     }
+                }
+            }
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems.Take(40)));
+    }
+
+    [Fact]
+    public async Task Every_rpc_answers_bytes_that_are_not_a_message_with_invalid_argument_and_oversized_ones_with_resource_exhausted()
+    {
+        byte[][] malformed =
+        [
+            [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01], // a tag longer than any varint may be
+            [0x0A, 0x7F, 0x61], // field 1 says 127 bytes follow; one does
+            [0x0F], // wire type 7 does not exist
+        ];
+        var oversized = new byte[Microsoft.Extensions.Hosting.ServiceDefaultsExtensions.MaxReceiveMessageSize + 16];
+        (oversized[0], oversized[1], oversized[2], oversized[3], oversized[4]) = (0x0A, 0x8B, 0x80, 0x40, 0x61); // field 1, ~1 MiB, of 'a' and NULs
+        var problems = new List<string>();
+        foreach (var channel in new[] { referrals.Channel, meetings.Channel, placements.Channel, reporting.Channel })
+        {
+            foreach (var method in await ReflectedApi.MethodsAsync(channel))
+            {
+                var headers = HeadersFor(method);
+                foreach (var request in malformed)
+                {
+                    var status = await ReflectedApi.CallAsync(channel, method, headers, request);
+                    if (status.StatusCode != StatusCode.InvalidArgument || !status.Detail.Contains(method.FullName, StringComparison.Ordinal))
+                    {
+                        problems.Add($"{method.FullName} answered {status.StatusCode} ({status.Detail}) to {Convert.ToBase64String(request)}");
+                    }
+                }
+                var huge = await ReflectedApi.CallAsync(channel, method, headers, oversized);
+                if (huge.StatusCode != StatusCode.ResourceExhausted)
+                {
+                    problems.Add($"{method.FullName} answered {huge.StatusCode} ({huge.Detail}) to a message over the size limit");
                 }
             }
         }
