@@ -111,7 +111,8 @@ public sealed partial class GrpcErrorInterceptor(ILogger<GrpcErrorInterceptor> l
                 // The call changed nothing (its transaction never committed): the caller may retry once the database is back.
                 return new RpcException(new Grpc.Core.Status(StatusCode.Unavailable,
                     "The service's database cannot be reached just now; nothing was changed. Retry shortly."));
-            case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
+            // The caller gave up, reset the stream or dropped its connection: its choice, not our error (no error log).
+            case OperationCanceledException or IOException when context.CancellationToken.IsCancellationRequested:
                 return new RpcException(new Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled."));
             default:
                 var traceId = Activity.Current?.TraceId.ToString() ?? "(none)";
