@@ -12,4 +12,4 @@ trap ':' INT
 
 say "Starting the suite; the dashboard login URL follows (http://localhost:18888)"
 # Arguments reach the app host: ./run.sh --demo seeds the demonstration year once everything is healthy.
-dotnet run --project AppHost --launch-profile http -- "$@"
+dotnet run --project AppHost -c Release --launch-profile http -- "$@"

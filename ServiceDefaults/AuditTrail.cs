@@ -39,10 +39,10 @@ public sealed class AuditEntry
 /// <summary>
 /// Pupil records hold special-category data, so every service that holds any writes down each read and change with
 /// who made it, their role and school, the RPC and the trace (DOMAIN: data protection). A change's entry joins the
-/// change's own unit of work; reads are saved before the call is answered, so a read that cannot be audited fails.
-/// The table refuses updates and deletes (a trigger made by each service's migration).
+/// change's own unit of work; reads are committed before the call is answered (in groups, <see cref="ReadAuditWriter"/>),
+/// so a read that cannot be audited fails. The table refuses updates and deletes (a trigger made by each service's migration).
 /// </summary>
-public sealed class AuditTrail(DbContext database, IHttpContextAccessor http, TimeProvider time)
+public sealed class AuditTrail(DbContext database, ReadAuditWriter reads, IHttpContextAccessor http, TimeProvider time)
 {
     public const string TableName = "audit_entries";
 
@@ -57,11 +57,13 @@ public sealed class AuditTrail(DbContext database, IHttpContextAccessor http, Ti
         """;
 
     /// <summary>Adds an entry to the current unit of work (saved with the change it describes).</summary>
-    public void Note(string action, Guid? pupilId, string resource)
+    public void Note(string action, Guid? pupilId, string resource) => database.Set<AuditEntry>().Add(Entry(action, pupilId, resource));
+
+    private AuditEntry Entry(string action, Guid? pupilId, string resource)
     {
         var context = http.HttpContext;
         var user = context?.User ?? new ClaimsPrincipal();
-        database.Set<AuditEntry>().Add(new AuditEntry
+        return new AuditEntry
         {
             At = time.GetUtcNow(),
             User = InclusionClaims.CallerOf(user) is { Length: > 0 } caller ? caller : "(unknown)",
@@ -72,18 +74,12 @@ public sealed class AuditTrail(DbContext database, IHttpContextAccessor http, Ti
             PupilId = pupilId,
             Rpc = context?.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method.FullName ?? context?.Request.Path.Value ?? "",
             TraceId = Activity.Current?.TraceId.ToString() ?? "",
-        });
+        };
     }
 
     /// <summary>Writes down reads now: a read has no unit of work of its own, and must not be answered unaudited.</summary>
-    public async Task NoteReadsAsync(IEnumerable<(Guid PupilId, string Resource)> reads, CancellationToken cancellationToken)
-    {
-        foreach (var (pupilId, resource) in reads)
-        {
-            Note(AuditActions.Read, pupilId, resource);
-        }
-        await database.SaveChangesAsync(cancellationToken);
-    }
+    public Task NoteReadsAsync(IEnumerable<(Guid PupilId, string Resource)> read, CancellationToken cancellationToken) =>
+        reads.WriteAsync([.. read.Select(r => Entry(AuditActions.Read, r.PupilId, r.Resource))], cancellationToken);
 
     /// <summary>Entries newest first, for a pupil or a user, a page at a time.</summary>
     public static async Task<(IReadOnlyList<AuditEntry> Entries, string NextPageToken)> ListAsync(DbContext database,
@@ -159,6 +155,7 @@ public static class AuditTrailRegistration
     /// <summary>Every service's audit trail writes to its own database.</summary>
     public static IServiceCollection AddAuditTrail<TDatabase>(this IServiceCollection services) where TDatabase : DbContext =>
         services.AddHttpContextAccessor()
-            .AddScoped(provider => new AuditTrail(provider.GetRequiredService<TDatabase>(),
+            .AddSingleton(provider => new ReadAuditWriter(provider.GetRequiredService<IServiceScopeFactory>(), typeof(TDatabase)))
+            .AddScoped(provider => new AuditTrail(provider.GetRequiredService<TDatabase>(), provider.GetRequiredService<ReadAuditWriter>(),
                 provider.GetRequiredService<IHttpContextAccessor>(), provider.GetRequiredService<TimeProvider>()));
 }

@@ -54,6 +54,31 @@ public sealed class AuditTrailTests(ReferralsUnderTest service) : IClassFixture<
     }
 
     [Fact]
+    public async Task Reads_at_the_same_moment_are_each_committed_before_their_answer_and_share_commits()
+    {
+        var pupil = await NewPupilAsync(service.Channel, School, 24);
+        var pupils = new Pupils.PupilsClient(service.Channel);
+        var reads = Enumerable.Range(0, 60).Select(async _ =>
+        {
+            await pupils.GetPupilAsync(new GetPupilRequest { Name = pupil.Name }, Officer);
+            // Answered, so already committed: a query on another connection finds at least this read.
+            return await service.WithDatabase(db => db.Set<ServiceDefaults.AuditEntry>().CountAsync(e => e.Resource == pupil.Name && e.Action == "read"));
+        });
+        var seenAfterAnswer = await Task.WhenAll(reads);
+        Assert.All(seenAfterAnswer, seen => Assert.InRange(seen, 1, 60));
+
+        // One entry per read, written in fewer transactions than reads (rows of one transaction share its xmin).
+        var (entries, transactions) = await service.WithDatabase(async db =>
+        {
+            var rows = await db.Database.SqlQueryRaw<string>(
+                "SELECT xmin::text AS \"Value\" FROM audit_entries WHERE resource = {0} AND action = 'read'", pupil.Name).ToListAsync();
+            return (rows.Count, rows.Distinct().Count());
+        });
+        Assert.Equal(60, entries);
+        Assert.True(transactions < 60, $"{transactions} commits for 60 reads");
+    }
+
+    [Fact]
     public async Task Audit_entries_cannot_be_changed_or_deleted()
     {
         await NewPupilAsync(service.Channel, School, 23);
