@@ -31,23 +31,30 @@ public sealed partial class OutboxDispatcher<TDatabase>(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var failures = 0;
+        OutboxNotifications? commits = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                commits ??= await OutboxNotifications.ListenAsync<TDatabase>(scopes, stoppingToken);
                 var published = await PublishBatchAsync(stoppingToken);
                 failures = 0;
                 if (published == 0)
                 {
-                    await Task.Delay(_options.PollInterval, time, stoppingToken);
+                    // Woken by the next commit that adds events (on any replica); the poll is only a safety net.
+                    await commits.WaitAsync(_options.PollInterval, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                commits?.Dispose();
                 return;
             }
             catch (Exception exception)
             {
+                // The listening connection may be the part that broke (a database restart): made again next time.
+                commits?.Dispose();
+                commits = null;
                 failures++;
                 var wait = Backoff(failures);
                 LogPublishFailed(logger, exception, failures, wait);

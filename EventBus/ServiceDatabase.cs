@@ -87,15 +87,22 @@ public abstract class ServiceDatabase(DbContextOptions options) : DbContext(opti
         }
         if (Database.CurrentTransaction is not null)
         {
-            await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({OutboxWriterLock})", cancellationToken);
+            await LockOutboxAndNotifyAsync(cancellationToken);
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
         await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
-        await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({OutboxWriterLock})", cancellationToken);
+        await LockOutboxAndNotifyAsync(cancellationToken);
         var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return written;
     }
+
+    /// <summary>
+    /// Takes the writers' lock and asks PostgreSQL to wake the dispatchers (<see cref="OutboxNotifications"/>) in one
+    /// round trip; the notification is delivered only if and when this transaction commits.
+    /// </summary>
+    private Task LockOutboxAndNotifyAsync(CancellationToken cancellationToken) =>
+        Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({OutboxWriterLock}), pg_notify({OutboxNotifications.Channel}, '')", cancellationToken);
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         throw new NotSupportedException("Use SaveChangesAsync: recording events needs the asynchronous path.");

@@ -143,20 +143,39 @@ public sealed class FaultTests(ITestOutputHelper output)
             var work = Path.Combine(Path.GetTempPath(), $"inclusion-faults-{Guid.NewGuid():N}");
             Directory.CreateDirectory(work);
             var postgres = await OwnPostgres.StartAsync(work);
-            var suite = new FaultSuite(work, postgres, await OwnRabbitMq.StartAsync(work));
-            await postgres.CreateDatabaseAsync("referralsdb");
-            await postgres.CreateDatabaseAsync("reportingdb");
-            await ServiceProcess.MigrateAsync("Referrals.Service", "referralsdb", postgres.ConnectionString("referralsdb"));
-            await ServiceProcess.MigrateAsync("Reporting.Service", "reportingdb", postgres.ConnectionString("reportingdb"));
-            for (var i = 0; i < referralsReplicas; i++)
+            OwnRabbitMq broker;
+            try
             {
-                var referrals = await ServiceProcess.StartAsync("Referrals.Service", suite.Settings("referralsdb"));
-                suite._referrals.Add(referrals);
-                suite.ReferralsChannels.Add(referrals.NewChannel());
+                broker = await OwnRabbitMq.StartAsync(work);
             }
-            await suite.StartReportingAsync();
-            await RegisterSchoolAsync(suite.ReferralsChannels[0], School);
-            return suite;
+            catch
+            {
+                postgres.Dispose();
+                throw;
+            }
+            var suite = new FaultSuite(work, postgres, broker);
+            try
+            {
+                await postgres.CreateDatabaseAsync("referralsdb");
+                await postgres.CreateDatabaseAsync("reportingdb");
+                await ServiceProcess.MigrateAsync("Referrals.Service", "referralsdb", postgres.ConnectionString("referralsdb"));
+                await ServiceProcess.MigrateAsync("Reporting.Service", "reportingdb", postgres.ConnectionString("reportingdb"));
+                for (var i = 0; i < referralsReplicas; i++)
+                {
+                    var referrals = await ServiceProcess.StartAsync("Referrals.Service", suite.Settings("referralsdb"));
+                    suite._referrals.Add(referrals);
+                    suite.ReferralsChannels.Add(referrals.NewChannel());
+                }
+                await suite.StartReportingAsync();
+                await RegisterSchoolAsync(suite.ReferralsChannels[0], School);
+                return suite;
+            }
+            catch
+            {
+                // Nothing of a suite that could not start is left running.
+                await suite.DisposeAsync();
+                throw;
+            }
         }
 
         public async Task StartReportingAsync()

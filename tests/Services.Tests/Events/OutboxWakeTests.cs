@@ -1,0 +1,30 @@
+extern alias ReferralsService;
+
+using Microsoft.EntityFrameworkCore;
+using static InclusionServices.Tests.Referrals.ReferralsData;
+using ReferralsDatabase = ReferralsService::InclusionServices.Referrals.Storage.ReferralsDatabase;
+using SchoolsApi = ReferralsService::InclusionServices.Referrals.Schools.SchoolsApi;
+
+namespace InclusionServices.Tests.Events;
+
+/// <summary>Referrals whose outbox dispatcher polls only every five minutes: anything sooner was woken by a commit.</summary>
+public sealed class ReferralsPollingRarely : ServiceUnderTest<SchoolsApi, ReferralsDatabase>
+{
+    public ReferralsPollingRarely() : base(ReferralsDatabase.ConnectionName) => Settings["EventBus:PollInterval"] = "00:05:00";
+}
+
+public sealed class OutboxWakeTests(ReferralsPollingRarely service) : IClassFixture<ReferralsPollingRarely>
+{
+    [Fact]
+    public async Task A_commit_that_adds_events_wakes_the_dispatcher_rather_than_waiting_for_its_poll()
+    {
+        // Let the dispatcher publish what start-up left and settle into its five-minute wait.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        for (var school = 0; school < 3; school++)
+        {
+            await RegisterSchoolAsync(service.Channel, $"60900{school}");
+            await Eventually.HoldsAsync(() => service.WithDatabase(db => db.OutboxEvents.AllAsync(e => e.PublishedAt != null)),
+                $"school {school}'s event is published", seconds: 5);
+        }
+    }
+}
