@@ -23,7 +23,23 @@ public static partial class Storage
 
     /// <summary>The EF Core options every service uses; design-time factories use them too.</summary>
     public static DbContextOptionsBuilder UseServiceDatabase(this DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(WithoutJit(connectionString)).UseSnakeCaseNamingConvention();
+        options.UseNpgsql(WithPoolLimit(WithoutJit(connectionString))).UseSnakeCaseNamingConvention();
+
+    /// <summary>Connections a service keeps at most, unless its connection string says otherwise.</summary>
+    public const int DefaultMaxPoolSize = 32;
+
+    /// <summary>
+    /// Npgsql's default pool (100 connections) lets four services under load take more connections than the server
+    /// allows (seen: Referrals alone held 84 and a benchmark was refused "too many clients"). On the suite's two cores,
+    /// more than a few dozen statements at once only queue inside PostgreSQL, so a service waits for one of its own.
+    /// </summary>
+    public static string WithPoolLimit(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var named = given.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase)
+            || k.Replace(" ", "", StringComparison.Ordinal).Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase));
+        return named ? connectionString : new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = DefaultMaxPoolSize }.ConnectionString;
+    }
 
     /// <summary>
     /// PostgreSQL's JIT compiles any query whose cost estimate passes jit_above_cost, which a report over a large

@@ -138,3 +138,16 @@ public sealed class DefaultDeadlineInterceptorTests
         Assert.Equal(own, DeadlineSent(new CallOptions(deadline: own), new FakeTimeProvider()));
     }
 }
+
+public sealed class ConnectionPoolTests
+{
+    [Fact]
+    public void A_service_keeps_at_most_32_connections_unless_its_connection_string_says_otherwise()
+    {
+        static int PoolOf(string connectionString) => new Npgsql.NpgsqlConnectionStringBuilder(Storage.WithPoolLimit(connectionString)).MaxPoolSize;
+
+        Assert.Equal(Storage.DefaultMaxPoolSize, PoolOf("Host=db;Database=referralsdb;Username=referrals"));
+        Assert.Equal(5, PoolOf("Host=db;Database=referralsdb;Maximum Pool Size=5"));
+        Assert.Equal(200, PoolOf("Host=db;Database=referralsdb;MaxPoolSize=200"));
+    }
+}
