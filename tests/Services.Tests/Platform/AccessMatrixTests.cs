@@ -134,7 +134,12 @@ public static class ReflectedApi
         (await CallAsync(channel, method, headers, [])).StatusCode;
 
     /// <summary>Calls the method with these request bytes (sent once on a client stream) and returns the status.</summary>
-    public static async Task<Status> CallAsync(GrpcChannel channel, MethodDescriptor method, Metadata headers, byte[] request)
+    public static async Task<Status> CallAsync(GrpcChannel channel, MethodDescriptor method, Metadata headers, byte[] request) =>
+        (await CallWithFieldsAsync(channel, method, headers, request)).Status;
+
+    /// <summary>As <see cref="CallAsync(GrpcChannel, MethodDescriptor, Metadata, byte[])"/>, with the fields an INVALID_ARGUMENT names (google.rpc.BadRequest).</summary>
+    public static async Task<(Status Status, IReadOnlyList<string> InvalidFields)> CallWithFieldsAsync(GrpcChannel channel, MethodDescriptor method,
+        Metadata headers, byte[] request)
     {
         var type = (method.IsClientStreaming, method.IsServerStreaming) switch
         {
@@ -173,11 +178,12 @@ public static class ReflectedApi
                     }
                     break;
             }
-            return Status.DefaultSuccess;
+            return (Status.DefaultSuccess, []);
         }
         catch (RpcException error)
         {
-            return error.Status;
+            var badRequest = error.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>();
+            return (error.Status, badRequest is null ? [] : [.. badRequest.FieldViolations.Select(v => v.Field)]);
         }
     }
 

@@ -16,9 +16,9 @@ namespace InclusionServices.Tests.Platform;
 /// Generated bad input for every RPC the four services list through reflection: every field of the request set, or
 /// not, to values a careless or hostile client sends (empty, oversized and malformed strings and identifiers, negative,
 /// huge and unknown numbers and enum values, impossible dates and times). Whatever comes, the answer is a status the
-/// caller can act on, never INTERNAL or UNKNOWN. The requests are generated with FsCheck; a failure prints the
-/// request's bytes (base64) so it can be replayed. Bytes that are not a protobuf message at all are INVALID_ARGUMENT
-/// and a message over the size limit RESOURCE_EXHAUSTED, for every RPC too.
+/// caller can act on, never INTERNAL or UNKNOWN, and an INVALID_ARGUMENT names the offending fields. The requests are
+/// generated with FsCheck; a failure prints the request's bytes (base64) so it can be replayed. Bytes that are not a
+/// protobuf message at all are INVALID_ARGUMENT and a message over the size limit RESOURCE_EXHAUSTED, for every RPC too.
 /// </summary>
 public sealed class BadInputTests(
     ReferralsUnderTest referrals, MeetingsUnderTest meetings, PlacementsUnderTest placements, ReportingUnderTest reporting)
@@ -48,10 +48,14 @@ public sealed class BadInputTests(
                 var requests = Gen.Sample(Request(method.InputType, depth: 0), RequestsPerRpc);
                 foreach (var request in requests)
                 {
-                    var status = await ReflectedApi.CallAsync(channel, method, headers, request);
+                    var (status, fields) = await ReflectedApi.CallWithFieldsAsync(channel, method, headers, request);
                     if (NeverAnswered.Contains(status.StatusCode))
                     {
                         problems.Add($"{method.FullName} answered {status.StatusCode} ({status.Detail}) to {Convert.ToBase64String(request)}");
+                    }
+                    else if (status.StatusCode == StatusCode.InvalidArgument && fields.Count == 0)
+                    {
+                        problems.Add($"{method.FullName} answered INVALID_ARGUMENT naming no field ({status.Detail}) to {Convert.ToBase64String(request)}");
                     }
                 }
             }
