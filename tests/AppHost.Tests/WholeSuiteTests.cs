@@ -54,10 +54,24 @@ public sealed class WholeSuiteTests
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             args, (options, _) => options.DisableDashboard = false, timeout.Token);
         var app = await builder.BuildAsync(timeout.Token);
+        // Each resource's latest state, so a start that never finishes fails saying which resource it waited on.
+        var states = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+        _ = Task.Run(async () =>
+        {
+            await foreach (var change in app.ResourceNotifications.WatchAsync(timeout.Token))
+            {
+                states[change.Resource.Name] = change.Snapshot.State?.Text ?? "(no state)";
+            }
+        }, timeout.Token);
         try
         {
             await app.StartAsync(timeout.Token);
             await RunsAsAnOperatorExpects(app, dataRoot, timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            Assert.Fail("The suite did not come up within 4 minutes. Resources: "
+                + string.Join(", ", states.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key} {s.Value}")));
         }
         finally
         {
