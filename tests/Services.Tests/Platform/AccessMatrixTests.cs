@@ -169,11 +169,19 @@ public static class ReflectedApi
                 default:
                     using (var call = invoker.AsyncClientStreamingCall(rpc, null, options))
                     {
-                        if (request.Length > 0)
+                        try
                         {
-                            await call.RequestStream.WriteAsync(request);
+                            if (request.Length > 0)
+                            {
+                                await call.RequestStream.WriteAsync(request);
+                            }
+                            await call.RequestStream.CompleteAsync();
                         }
-                        await call.RequestStream.CompleteAsync();
+                        catch (RpcException)
+                        {
+                            // The server answered while the request was still being sent (e.g. refusing its size); the
+                            // writer only sees the stream end. The server's own status is the answer, read below.
+                        }
                         await call.ResponseAsync;
                     }
                     break;
