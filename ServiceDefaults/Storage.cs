@@ -35,9 +35,10 @@ public static partial class Storage
     /// </summary>
     public static string WithPoolLimit(string connectionString)
     {
+        // Npgsql's builder cannot tell a given 100 from its default, so the keys as written are asked (any spacing or case).
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        var named = given.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase)
-            || k.Replace(" ", "", StringComparison.Ordinal).Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase));
+        var named = given.Keys.Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant())
+            .Any(k => k is "MAXIMUMPOOLSIZE" or "MAXPOOLSIZE");
         return named ? connectionString : new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = DefaultMaxPoolSize }.ConnectionString;
     }
 

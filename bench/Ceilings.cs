@@ -40,16 +40,7 @@ public static class Ceilings
     /// <summary>The table both ceilings use: 10,000 rows to select, new ones appended by the inserts.</summary>
     private static async Task<string> PrepareAsync(string postgres)
     {
-        await using (var admin = new NpgsqlConnection(postgres))
-        {
-            await admin.OpenAsync();
-            await using var exists = new NpgsqlCommand($"SELECT 1 FROM pg_database WHERE datname = '{Database}'", admin);
-            if (await exists.ExecuteScalarAsync() is null)
-            {
-                await using var create = new NpgsqlCommand($"CREATE DATABASE {Database}", admin);
-                await create.ExecuteNonQueryAsync();
-            }
-        }
+        await BenchSupport.CreateDatabaseIfMissingAsync(postgres, Database);
         var connection = new NpgsqlConnectionStringBuilder(postgres) { Database = Database, MaxPoolSize = 50 }.ConnectionString;
         await using var database = new NpgsqlConnection(connection);
         await database.OpenAsync();
@@ -102,12 +93,7 @@ public static class Ceilings
             {
                 throw new InvalidOperationException($"{binary} is missing: build the solution in Release first (dotnet build -c Release).");
             }
-            int port;
-            using (var listener = new TcpListener(IPAddress.Loopback, 0))
-            {
-                listener.Start();
-                port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            }
+            var port = BenchSupport.FreePort();
             var start = new ProcessStartInfo("dotnet", [binary, port.ToString(CultureInfo.InvariantCulture), connection])
             {
                 WorkingDirectory = Path.GetDirectoryName(binary)!,

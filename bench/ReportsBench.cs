@@ -1,9 +1,6 @@
 extern alias ReportingService;
 
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Google.Protobuf.WellKnownTypes;
@@ -15,8 +12,6 @@ using InclusionServices.SchoolCalendar;
 using InclusionServices.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using Npgsql;
 using Projector = ReportingService::InclusionServices.Reporting.Projections.Projector;
 using ProjectorMetrics = ReportingService::InclusionServices.Reporting.Projections.ProjectorMetrics;
@@ -43,7 +38,7 @@ public static class ReportsBench
     public static async Task<int> RunAsync(BenchOptions options)
     {
         var connection = new NpgsqlConnectionStringBuilder(options.Postgres) { Database = Database, MaxPoolSize = 20 }.ConnectionString;
-        await CreateDatabaseAsync(options.Postgres);
+        await BenchSupport.CreateDatabaseIfMissingAsync(options.Postgres, Database);
         await using var services = Services(connection);
         await using (var scope = services.CreateAsyncScope())
         {
@@ -55,7 +50,7 @@ public static class ReportsBench
         using var reporting = await ReportingProcess.StartAsync(options, connection, key);
         using var channel = GrpcChannel.ForAddress(reporting.Address);
         var reports = new Reports.ReportsClient(channel);
-        var analyst = new Metadata { { "Authorization", "Bearer " + Token(key) } };
+        var analyst = new BenchTokens(key, ReportingProcess.Issuer, ReportingProcess.Audience).Header("analyst");
         var year = FirstYear + Years - 2;
         var school = SchoolUrn(7);
         var asks = new (string Name, Func<Task> Call)[]
@@ -82,18 +77,6 @@ public static class ReportsBench
             }
         }
         return 0;
-    }
-
-    private static async Task CreateDatabaseAsync(string postgres)
-    {
-        await using var admin = new NpgsqlConnection(postgres);
-        await admin.OpenAsync();
-        await using var exists = new NpgsqlCommand($"SELECT 1 FROM pg_database WHERE datname = '{Database}'", admin);
-        if (await exists.ExecuteScalarAsync() is null)
-        {
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {Database}", admin);
-            await create.ExecuteNonQueryAsync();
-        }
     }
 
     private static ServiceProvider Services(string connection)
@@ -225,15 +208,6 @@ public static class ReportsBench
         return integrationEvent;
     }
 
-    private static string Token(string key) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-    {
-        Issuer = ReportingProcess.Issuer,
-        Audience = ReportingProcess.Audience,
-        Subject = new ClaimsIdentity([new Claim("sub", "bench-analyst"), new Claim("role", "analyst")]),
-        Expires = DateTime.UtcNow.AddHours(2),
-        SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
-    });
-
     /// <summary>Reporting's own Release binary on free ports, against the benchmark's database and a broker virtual host of its own.</summary>
     private sealed class ReportingProcess : IDisposable
     {
@@ -257,7 +231,7 @@ public static class ReportsBench
             {
                 throw new InvalidOperationException($"{binary} is missing: build the solution in Release first (dotnet build -c Release).");
             }
-            var (grpc, http) = (FreePort(), FreePort());
+            var (grpc, http) = (BenchSupport.FreePort(), BenchSupport.FreePort());
             // From its own folder, so it reads its own appsettings.json, as when it is deployed.
             var start = new ProcessStartInfo("dotnet", [binary])
             {
@@ -311,13 +285,6 @@ public static class ReportsBench
             using var everything = new StringContent("""{"configure":".*","write":".*","read":".*"}""", Encoding.UTF8, "application/json");
             (await http.PutAsync($"/api/permissions/{name}/{user}", everything)).EnsureSuccessStatusCode();
             return new UriBuilder(options.RabbitMq) { Path = "/" + name }.Uri.ToString();
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
 
         public void Dispose()

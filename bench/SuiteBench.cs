@@ -2,9 +2,6 @@ extern alias ReferralsService;
 
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Claims;
-using System.Text;
-using System.Text.Json.Nodes;
 using Google.Protobuf.WellKnownTypes;
 using Google.Type;
 using Grpc.Core;
@@ -12,8 +9,6 @@ using Grpc.Net.Client;
 using Inclusion.Meetings.V1;
 using Inclusion.Referrals.V1;
 using Inclusion.Reporting.V1;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using Npgsql;
 using PupilIdentifiers = ReferralsService::InclusionServices.Referrals.Pupils.PupilIdentifiers;
 
@@ -30,7 +25,7 @@ public static class SuiteBench
 
     public static async Task<int> RunAsync(BenchOptions options)
     {
-        var tokens = LocalTokens.Load(options.Repository);
+        var tokens = BenchTokens.LocalRun(options.Repository);
         using var referralsChannel = GrpcChannel.ForAddress(options.Suite["referrals"]);
         using var meetingsChannel = GrpcChannel.ForAddress(options.Suite["meetings"]);
         using var reportingChannel = GrpcChannel.ForAddress(options.Suite["reporting"]);
@@ -276,30 +271,4 @@ public static class SuiteBench
     private static Date AsDate(DateOnly day) => new() { Year = day.Year, Month = day.Month, Day = day.Day };
 
     private static DateOnly AsDay(Date date) => new(date.Year, date.Month, date.Day);
-
-    /// <summary>Tokens signed with the local run's key (.local/run/signing-key), as tools/mint-token.cs makes them.</summary>
-    private sealed record LocalTokens(string Key, string Issuer, string Audience)
-    {
-        public static LocalTokens Load(string repository)
-        {
-            var settings = JsonNode.Parse(File.ReadAllText(Path.Combine(repository, "AppHost", "appsettings.json")))!["Authentication"]!;
-            var key = File.ReadAllText(Path.Combine(repository, ".local", "run", "signing-key")).Trim();
-            return new LocalTokens(key, (string)settings["Issuer"]!, (string)settings["Audience"]!);
-        }
-
-        public Metadata Header(string role, string? urn = null)
-        {
-            var claims = new List<Claim> { new("sub", $"bench-{role}"), new("role", role) };
-            if (urn is not null)
-            {
-                claims.Add(new Claim("urn", urn));
-            }
-            var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-            {
-                Issuer = Issuer, Audience = Audience, Subject = new ClaimsIdentity(claims), Expires = System.DateTime.UtcNow.AddHours(2),
-                SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(Key)), SecurityAlgorithms.HmacSha256),
-            });
-            return new Metadata { { "Authorization", "Bearer " + token } };
-        }
-    }
 }

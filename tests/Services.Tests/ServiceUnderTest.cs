@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Grpc.Net.Client;
 using InclusionServices.ServiceDefaults;
 using Microsoft.AspNetCore.Hosting;
@@ -71,7 +69,7 @@ public abstract class ServiceUnderTest<TEntryPoint, TDatabase>(string connection
         }
         if (OnKestrel)
         {
-            (_grpcPort, _httpPort) = (FreePort(), FreePort());
+            (_grpcPort, _httpPort) = (TestServers.FreePort(), TestServers.FreePort());
             UseKestrel();
             StartServer();
             Channel = GrpcChannel.ForAddress(GrpcAddress);
@@ -101,12 +99,5 @@ public abstract class ServiceUnderTest<TEntryPoint, TDatabase>(string connection
     {
         var options = new DbContextOptionsBuilder<TDatabase>().UseServiceDatabase(DatabaseConnectionString).Options;
         return (TDatabase)Activator.CreateInstance(typeof(TDatabase), options)!;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

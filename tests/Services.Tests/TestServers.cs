@@ -50,6 +50,14 @@ public static class TestServers
         ["DeadlineWatcher:Interval"] = "00:00:00.200",
     };
 
+    /// <summary>A TCP port nothing listens on just now, for a server a test starts.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private static string Required(string variable) =>
         Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
             ? value

@@ -117,7 +117,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         return [.. outcomes.OrderBy(o => o.Pupil)];
     }
 
-    internal static RecordExclusionRequest Suspension(string pupil) => new()
+    private static RecordExclusionRequest Suspension(string pupil) => new()
     {
         RequestId = Guid.NewGuid().ToString(),
         Exclusion = new Exclusion { Pupil = pupil, Kind = ExclusionKind.Suspension, StartDate = On(2025, 11, 4), Sessions = 2, ReasonCodes = { "PP" } },

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace InclusionServices.Tests.Faults;
@@ -36,7 +34,7 @@ public sealed class OwnPostgres : IDisposable
         await OwnProcesses.RunAsync(OwnProcesses.AsPostgres(Path.Combine(OwnProcesses.PostgresBin, "initdb"),
             ["-D", Path.Combine(folder, "data"), "-U", "postgres", "--auth=scram-sha-256", $"--pwfile={Path.Combine(folder, "password")}",
              "--encoding=UTF8", "--no-locale"]));
-        var postgres = new OwnPostgres(folder, OwnProcesses.FreePort(), password);
+        var postgres = new OwnPostgres(folder, TestServers.FreePort(), password);
         await postgres.StartAsync();
         return postgres;
     }
@@ -109,7 +107,7 @@ public sealed class OwnRabbitMq : IDisposable
         {
             Directory.CreateDirectory(Path.Combine(folder, sub));
         }
-        var port = OwnProcesses.FreePort();
+        var port = TestServers.FreePort();
         var password = Guid.NewGuid().ToString("N");
         await File.WriteAllTextAsync(Path.Combine(folder, "rabbitmq.conf"), $"""
             listeners.tcp.default = 127.0.0.1:{port}
@@ -129,7 +127,7 @@ public sealed class OwnRabbitMq : IDisposable
         var start = new ProcessStartInfo(OwnProcesses.RabbitMqServer) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["RABBITMQ_NODENAME"] = $"inclusion-faults-{_port}@localhost";
         start.Environment["RABBITMQ_NODE_PORT"] = _port.ToString(CultureInfo.InvariantCulture);
-        start.Environment["RABBITMQ_DIST_PORT"] = OwnProcesses.FreePort().ToString(CultureInfo.InvariantCulture);
+        start.Environment["RABBITMQ_DIST_PORT"] = TestServers.FreePort().ToString(CultureInfo.InvariantCulture);
         start.Environment["RABBITMQ_MNESIA_BASE"] = Path.Combine(_folder, "mnesia");
         start.Environment["RABBITMQ_LOG_BASE"] = Path.Combine(_folder, "log");
         start.Environment["RABBITMQ_LOGS"] = "-";
@@ -212,13 +210,6 @@ public static class OwnProcesses
         }
         await RunAsync("kill", [$"-{signal}", process.Id.ToString(CultureInfo.InvariantCulture)]);
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string Setting(string variable) =>

@@ -33,7 +33,7 @@ public sealed class ServiceProcess : IDisposable
     /// <summary>Starts the service with these settings (configuration keys as in appsettings.json) and waits until it is ready.</summary>
     public static async Task<ServiceProcess> StartAsync(string project, IReadOnlyDictionary<string, string?> settings)
     {
-        var (grpc, http) = (OwnProcesses.FreePort(), OwnProcesses.FreePort());
+        var (grpc, http) = (TestServers.FreePort(), TestServers.FreePort());
         var start = Binary(project, []);
         start.RedirectStandardOutput = start.RedirectStandardError = true;
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
