@@ -41,8 +41,16 @@ public sealed partial class OutboxDispatcher<TDatabase>(
                 failures = 0;
                 if (published == 0)
                 {
-                    // Woken by the next commit that adds events (on any replica); the poll is only a safety net.
-                    await commits.WaitAsync(_options.PollInterval, stoppingToken);
+                    // Woken by the next commit that adds events (on any replica); the poll is only a safety net. A wait
+                    // that outlives its own timeout is not trusted: the listening connection is made again.
+                    var woken = commits.WaitAsync(_options.PollInterval, stoppingToken);
+                    if (await Task.WhenAny(woken, Task.Delay(_options.PollInterval * 4, stoppingToken)) != woken)
+                    {
+                        LogListenerStalled(logger);
+                        _ = woken.ContinueWith(stalled => stalled.Exception, TaskScheduler.Default);
+                        commits.Dispose();
+                        commits = null;
+                    }
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -146,6 +154,9 @@ public sealed partial class OutboxDispatcher<TDatabase>(
             context.Headers.Set(EventHeaders.Producer, metadata.Producer);
         }, timeout.Token);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The outbox listener's wait outlived its timeout; listening again on a new connection")]
+    private static partial void LogListenerStalled(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Publishing outbox events failed ({Failures} in a row); trying again in {Wait}")]
