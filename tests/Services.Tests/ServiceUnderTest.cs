@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace InclusionServices.Tests;
 
@@ -34,6 +35,13 @@ public abstract class ServiceUnderTest<TEntryPoint, TDatabase>(string connection
     /// <summary>The clock the service runs on (TimeProvider.System unless set before the service starts).</summary>
     public TimeProvider? Clock { get; set; }
 
+    /// <summary>What the service logged at <see cref="LoggedFrom"/> or above (warnings and errors unless overridden).</summary>
+    public LogCapture Logs => _logs ??= new LogCapture(LoggedFrom);
+
+    private LogCapture? _logs;
+
+    protected virtual LogLevel LoggedFrom => LogLevel.Warning;
+
     /// <summary>Where the service's gRPC endpoint listens when it runs on Kestrel.</summary>
     public Uri GrpcAddress => new($"http://127.0.0.1:{_grpcPort}");
 
@@ -54,6 +62,7 @@ public abstract class ServiceUnderTest<TEntryPoint, TDatabase>(string connection
             builder.UseSetting("Kestrel:Endpoints:grpc:Url", $"http://127.0.0.1:{_grpcPort}");
             builder.UseSetting("Kestrel:Endpoints:http:Url", $"http://127.0.0.1:{_httpPort}");
         }
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         if (Clock is { } clock)
         {
             builder.ConfigureTestServices(services => services.AddSingleton(clock));

@@ -130,12 +130,12 @@ public sealed class TallyBench : IAsyncDisposable
 public static class Eventually
 {
     /// <summary>Waits for <paramref name="condition"/> to hold, failing the test with <paramref name="what"/> after the timeout.</summary>
-    public static async Task HoldsAsync(Func<Task<bool>> condition, string what, int seconds = 60)
+    public static async Task HoldsAsync(Func<Task<bool>> condition, string what, int seconds = 60, Func<string>? describe = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out after {seconds} s waiting until {what}.");
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out after {seconds} s waiting until {what}." + (describe is null ? "" : $" Last seen: {describe()}."));
             await Task.Delay(100);
         }
     }

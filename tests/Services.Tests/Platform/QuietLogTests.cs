@@ -1,11 +1,9 @@
 extern alias ReferralsService;
 
-using System.Collections.Concurrent;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Inclusion.Referrals.V1;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using static InclusionServices.Tests.Referrals.ReferralsData;
 using ReferralsDatabase = ReferralsService::InclusionServices.Referrals.Storage.ReferralsDatabase;
@@ -16,34 +14,9 @@ namespace InclusionServices.Tests.Platform;
 /// <summary>Referrals on real ports with every log entry it writes kept, to see what an operator's dashboard would show.</summary>
 public sealed class ReferralsWithLogs() : ServiceUnderTest<SchoolsApi, ReferralsDatabase>(ReferralsDatabase.ConnectionName)
 {
-    public ConcurrentQueue<(LogLevel Level, string Category, string Message)> Entries { get; } = new();
-
     protected override bool OnKestrel => true;
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureLogging(logging => logging.AddProvider(new Capture(Entries)));
-    }
-
-    private sealed class Capture(ConcurrentQueue<(LogLevel, string, string)> entries) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Logger(entries, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ConcurrentQueue<(LogLevel, string, string)> entries, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                entries.Enqueue((logLevel, category, formatter(state, exception) + (exception is null ? "" : $" ({exception.GetType().Name}: {exception.Message})")));
-        }
-    }
+    protected override LogLevel LoggedFrom => LogLevel.Information;
 }
 
 /// <summary>What callers do every day is not an error in the dashboard: hanging up mid-call is the caller's choice.</summary>
@@ -85,7 +58,7 @@ public sealed class QuietLogTests(ReferralsWithLogs service) : IClassFixture<Ref
         }
 
         await Task.Delay(1000);
-        var errors = service.Entries.Where(e => e.Level >= LogLevel.Error).ToList();
+        var errors = service.Logs.Entries.Where(e => e.Level >= LogLevel.Error).ToList();
         Assert.True(errors.Count == 0, string.Join("\n", errors.Select(e => $"{e.Level} {e.Category}: {e.Message}")));
     }
 }

@@ -58,6 +58,10 @@ public class ReportingSuite : IAsyncLifetime
         await ((IAsyncLifetime)Reporting).InitializeAsync();
     }
 
+    /// <summary>Every warning and error the four services logged, for a failure message.</summary>
+    public string DescribeLogs() => string.Join(Environment.NewLine,
+        Referrals.Logs.Describe("Referrals"), Meetings.Logs.Describe("Meetings"), Placements.Logs.Describe("Placements"), Reporting.Logs.Describe("Reporting"));
+
     public virtual async Task DisposeAsync()
     {
         await ((IAsyncLifetime)Reporting).DisposeAsync();

@@ -43,13 +43,20 @@ public sealed class WithdrawalAcrossServicesTests(ReportingSuite suite) : IClass
             var duty = (await reports.GetComplianceReportAsync(scope, Manager)).Duties.Single(d => d.Duty == "sixth_day_provision");
             return duty.MetOnTime.Value + duty.Missed.Value + duty.Pending.Value;
         }
-        await Eventually.HoldsAsync(async () => await OwedInPlacements() && await PermanentExclusionsReported() == 1 && await SixthDayDutiesReported() == 1,
-            "the exclusion reached Placements and Reporting");
+        // Each condition is read on its own so a timeout says which service had not caught up.
+        var seen = "";
+        async Task<bool> Reached(bool owed, double exclusions, double duties)
+        {
+            var (isOwed, counted, dutiesCounted) = (await OwedInPlacements(), await PermanentExclusionsReported(), await SixthDayDutiesReported());
+            seen = $"owed in Placements {isOwed}, permanent exclusions reported {counted}, sixth-day duties reported {dutiesCounted}."
+                + Environment.NewLine + suite.DescribeLogs();
+            return isOwed == owed && counted == exclusions && dutiesCounted == duties;
+        }
+        await Eventually.HoldsAsync(() => Reached(true, 1, 1), "the exclusion reached Placements and Reporting", describe: () => seen);
 
         await exclusions.WithdrawExclusionAsync(new ReferralsApi.WithdrawExclusionRequest { Name = exclusion.Name, WithdrawnOn = On(Today.Year, Today.Month, Today.Day) }, Officer);
 
-        await Eventually.HoldsAsync(async () => !await OwedInPlacements() && await PermanentExclusionsReported() == 0 && await SixthDayDutiesReported() == 0,
-            "the withdrawal reached Placements and Reporting");
+        await Eventually.HoldsAsync(() => Reached(false, 0, 0), "the withdrawal reached Placements and Reporting", describe: () => seen);
         var byReason = (await reports.GetExclusionsReportAsync(scope, Manager)).Breakdowns.Where(b => b.Dimension == "reason").SelectMany(b => b.Groups)
             .Where(r => r.Group == "PA").Sum(r => r.Figures.Sum(f => f.Count.Value));
         Assert.Equal(0, byReason);
