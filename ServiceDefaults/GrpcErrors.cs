@@ -38,6 +38,8 @@ public sealed class ConcurrentChangeException(string resourceName)
 /// </summary>
 public sealed partial class GrpcErrorInterceptor(ILogger<GrpcErrorInterceptor> logger) : Interceptor
 {
+    private static readonly TimeSpan ClientResetGrace = TimeSpan.FromSeconds(1);
+
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
@@ -47,6 +49,7 @@ public sealed partial class GrpcErrorInterceptor(ILogger<GrpcErrorInterceptor> l
         }
         catch (Exception exception) when (exception is not RpcException)
         {
+            await SettleAsync(exception, context.CancellationToken);
             throw Translate(exception, context);
         }
     }
@@ -61,6 +64,7 @@ public sealed partial class GrpcErrorInterceptor(ILogger<GrpcErrorInterceptor> l
         }
         catch (Exception exception) when (exception is not RpcException)
         {
+            await SettleAsync(exception, context.CancellationToken);
             throw Translate(exception, context);
         }
     }
@@ -74,7 +78,21 @@ public sealed partial class GrpcErrorInterceptor(ILogger<GrpcErrorInterceptor> l
         }
         catch (Exception exception) when (exception is not RpcException)
         {
+            await SettleAsync(exception, context.CancellationToken);
             throw Translate(exception, context);
+        }
+    }
+
+    /// <summary>
+    /// Kestrel fails a read of the request stream at once when the client resets it, but cancels the call a moment
+    /// later (from the thread pool). An I/O failure waits for that moment, so a caller that left is told apart from a
+    /// real fault by the call's own cancellation, not by timing.
+    /// </summary>
+    private static async Task SettleAsync(Exception exception, CancellationToken callCancelled)
+    {
+        if (exception is IOException && !callCancelled.IsCancellationRequested)
+        {
+            await Task.Delay(ClientResetGrace, callCancelled).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

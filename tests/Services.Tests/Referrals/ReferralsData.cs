@@ -55,4 +55,30 @@ public static class ReferralsData
             },
         }, Officer);
     }
+
+    /// <summary>The first school day after today by the council's calendar held in Referrals (weekends, holidays, INSET out).</summary>
+    public static async Task<DateOnly> NextSchoolDayAsync(GrpcChannel channel)
+    {
+        var today = DateOnly.FromDateTime(Today);
+        var calendars = new SchoolCalendars.SchoolCalendarsClient(channel);
+        foreach (var year in new[] { ThisSchoolYear, ThisSchoolYear + 1 })
+        {
+            var calendar = await calendars.GetSchoolYearCalendarAsync(new GetSchoolYearCalendarRequest { SchoolYearStart = year }, Officer);
+            var closed = calendar.BankHolidays.Select(h => Day(h.Date)).Concat(calendar.InsetDays.Select(Day)).ToHashSet();
+            foreach (var term in calendar.Terms)
+            {
+                for (var day = Day(term.Start); day <= Day(term.End); day = day.AddDays(1))
+                {
+                    var halfTerm = term.HalfTermStart is not null && day >= Day(term.HalfTermStart) && day <= Day(term.HalfTermEnd);
+                    if (day > today && day.DayOfWeek is not (System.DayOfWeek.Saturday or System.DayOfWeek.Sunday) && !halfTerm && !closed.Contains(day))
+                    {
+                        return day;
+                    }
+                }
+            }
+        }
+        throw new InvalidOperationException("No school day ahead in the calendars held.");
+    }
+
+    private static DateOnly Day(Date date) => new(date.Year, date.Month, date.Day);
 }

@@ -167,9 +167,11 @@ public sealed class StatutoryDeadlinesServiceTests(ReferralsUnderTest service, X
         await using var plain = await PlainRabbitMq.ConnectAsync(service.BrokerConnectionString!);
         var queue = await plain.BindQueueAsync("inclusion.events.v1.DeadlineMissed");
         var pupil = await ReferralsData.NewPupilAsync(service.Channel, school, 901);
-        var broken = await Record(pupil, ExclusionKind.PermanentExclusion, D("2025-10-01"), 2);
-        // A record whose first day is no longer a school day (as if the calendar data had been corrected under it):
-        // Saturday 4 October 2025.
+        // Recorded to start on the next school day, so it owes nothing yet whenever the watcher looks (under load the
+        // watcher may run before the change below), then given a first day that is not a school day (as if the calendar
+        // data had been corrected under it): Saturday 4 October 2025, whose deadlines would long have been missed.
+        var next = await NextSchoolDayAsync(service.Channel);
+        var broken = await Record(pupil, ExclusionKind.PermanentExclusion, On(next.Year, next.Month, next.Day), 2);
         var brokenId = Guid.Parse(broken.Name["exclusions/".Length..]);
         await service.WithDatabase(db => db.Database.ExecuteSqlAsync($"UPDATE exclusions SET start_date = '2025-10-04' WHERE id = {brokenId}"));
         var sound = await Record(await ReferralsData.NewPupilAsync(service.Channel, school, 902), ExclusionKind.PermanentExclusion, D("2025-10-01"), 2);

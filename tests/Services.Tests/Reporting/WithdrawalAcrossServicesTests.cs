@@ -20,7 +20,7 @@ public sealed class WithdrawalAcrossServicesTests(ReportingSuite suite) : IClass
         await RegisterSchoolAsync(suite.Referrals.Channel, Urn);
         var pupil = await NewPupilAsync(suite.Referrals.Channel, Urn, 201);
         // Starting on the next school day, so its sixth day is still ahead (a duty already missed stays on record).
-        var start = await NextSchoolDayAsync();
+        var start = await NextSchoolDayAsync(suite.Referrals.Channel);
         var year = start.Month >= 8 ? start.Year : start.Year - 1;
         var exclusions = new ReferralsApi.Exclusions.ExclusionsClient(suite.Referrals.Channel);
         var exclusion = await exclusions.RecordExclusionAsync(new ReferralsApi.RecordExclusionRequest
@@ -61,29 +61,4 @@ public sealed class WithdrawalAcrossServicesTests(ReportingSuite suite) : IClass
             .Where(r => r.Group == "PA").Sum(r => r.Figures.Sum(f => f.Count.Value));
         Assert.Equal(0, byReason);
     }
-
-    private async Task<DateOnly> NextSchoolDayAsync()
-    {
-        var today = DateOnly.FromDateTime(Today);
-        var calendars = new ReferralsApi.SchoolCalendars.SchoolCalendarsClient(suite.Referrals.Channel);
-        foreach (var year in new[] { today.Month >= 8 ? today.Year : today.Year - 1, today.Month >= 8 ? today.Year + 1 : today.Year })
-        {
-            var calendar = await calendars.GetSchoolYearCalendarAsync(new ReferralsApi.GetSchoolYearCalendarRequest { SchoolYearStart = year }, Officer);
-            var closed = calendar.BankHolidays.Select(h => Day(h.Date)).Concat(calendar.InsetDays.Select(Day)).ToHashSet();
-            foreach (var term in calendar.Terms)
-            {
-                for (var day = Day(term.Start); day <= Day(term.End); day = day.AddDays(1))
-                {
-                    var halfTerm = term.HalfTermStart is not null && day >= Day(term.HalfTermStart) && day <= Day(term.HalfTermEnd);
-                    if (day > today && day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && !halfTerm && !closed.Contains(day))
-                    {
-                        return day;
-                    }
-                }
-            }
-        }
-        throw new InvalidOperationException("No school day ahead in the calendars held.");
-    }
-
-    private static DateOnly Day(Google.Type.Date date) => new(date.Year, date.Month, date.Day);
 }
