@@ -22,6 +22,8 @@ public sealed class EventHistoryApi<TDatabase>(TDatabase database, AuditTrail au
         // Events carry per-pupil report attributes: who streamed them is written down before the first is sent.
         audit.Note(AuditActions.Replayed, null, $"events after {request.AfterSequence}");
         await database.SaveChangesAsync(context.CancellationToken);
+        // Everything committed before the replay started is in it, numbered, whether or not it has been published yet.
+        await OutboxSchema.NumberCommittedEventsAsync(database, long.MaxValue, context.CancellationToken);
         var after = request.AfterSequence;
         while (true)
         {

@@ -12,8 +12,8 @@ using Microsoft.Extensions.Options;
 namespace InclusionServices.EventBus;
 
 /// <summary>
-/// Publishes committed outbox events to RabbitMQ in sequence order, waiting for the broker's confirm of each, and
-/// marks them published. While the broker is unreachable it backs off and tries again; nothing is lost because the
+/// Numbers committed outbox events (<see cref="OutboxSchema"/>) and publishes them to RabbitMQ in sequence order,
+/// waiting for the broker's confirm of each, and marks them published. While the broker is unreachable it backs off and tries again; nothing is lost because the
 /// events stay in the outbox. With several replicas, one at a time holds the dispatcher lock for a batch.
 /// </summary>
 public sealed partial class OutboxDispatcher<TDatabase>(
@@ -82,6 +82,7 @@ public sealed partial class OutboxDispatcher<TDatabase>(
     {
         await using var scope = scopes.CreateAsyncScope();
         var database = scope.ServiceProvider.GetRequiredService<TDatabase>();
+        await OutboxSchema.NumberCommittedEventsAsync(database, _options.BatchSize, cancellationToken);
         await using var transaction = await database.Database.BeginTransactionAsync(cancellationToken);
         var holdsLock = await database.Database
             .SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({ServiceDatabase.OutboxDispatcherLock}) AS \"Value\"")
@@ -92,7 +93,7 @@ public sealed partial class OutboxDispatcher<TDatabase>(
         }
 
         var batch = await database.OutboxEvents
-            .Where(e => e.PublishedAt == null)
+            .Where(e => e.PublishedAt == null && e.Sequence > 0)
             .OrderBy(e => e.Sequence)
             .Take(_options.BatchSize)
             .ToListAsync(cancellationToken);

@@ -9,7 +9,11 @@ namespace InclusionServices.EventBus;
 /// <summary>An event recorded with the state change that caused it, and kept afterwards as the service's history.</summary>
 public sealed class OutboxEvent
 {
-    /// <summary>The producer's sequence number: commits are serialised while events are recorded, so it follows commit order.</summary>
+    /// <summary>
+    /// The producer's sequence number. A writer's insert gets a temporary negative number; the dispatcher numbers
+    /// committed events 1, 2, 3... one batch at a time under its lock, so a replay that resumes after N never misses
+    /// a later N-1, and writers never wait for each other to record events.
+    /// </summary>
     public long Sequence { get; set; }
     public Guid EventId { get; set; }
     public string EventType { get; set; } = "";
@@ -44,10 +48,7 @@ public sealed class InboxEntry
 /// </summary>
 public abstract class ServiceDatabase(DbContextOptions options) : DbContext(options)
 {
-    // Keys of PostgreSQL advisory locks. Writers take the first while recording events so that sequence numbers
-    // follow commit order (a replay that resumes after N never misses a later-committed N-1); the dispatcher
-    // takes the second so that one replica at a time publishes, in sequence order.
-    internal const long OutboxWriterLock = 7_301_001;
+    // Key of the PostgreSQL advisory lock the dispatcher takes so that one replica at a time numbers and publishes.
     internal const long OutboxDispatcherLock = 7_301_002;
 
     public DbSet<OutboxEvent> OutboxEvents => Set<OutboxEvent>();
@@ -56,7 +57,10 @@ public abstract class ServiceDatabase(DbContextOptions options) : DbContext(opti
     /// <summary>The producing service's name, in every event's metadata.</summary>
     protected abstract string Producer { get; }
 
-    /// <summary>Adds <paramref name="integrationEvent"/> to the outbox; it is published after SaveChanges commits.</summary>
+    /// <summary>
+    /// Adds <paramref name="integrationEvent"/> to the outbox; it is numbered and published after SaveChanges commits
+    /// (the insert wakes the dispatchers, see <see cref="OutboxSchema"/>).
+    /// </summary>
     public void RecordEvent(IIntegrationEvent integrationEvent, string subject, DateTimeOffset occurredAt)
     {
         var eventId = Guid.CreateVersion7(occurredAt);
@@ -79,34 +83,6 @@ public abstract class ServiceDatabase(DbContextOptions options) : DbContext(opti
         });
     }
 
-    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
-    {
-        if (!ChangeTracker.Entries<OutboxEvent>().Any(e => e.State == EntityState.Added))
-        {
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        }
-        if (Database.CurrentTransaction is not null)
-        {
-            await LockOutboxAndNotifyAsync(cancellationToken);
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        }
-        await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
-        await LockOutboxAndNotifyAsync(cancellationToken);
-        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return written;
-    }
-
-    /// <summary>
-    /// Takes the writers' lock and asks PostgreSQL to wake the dispatchers (<see cref="OutboxNotifications"/>) in one
-    /// round trip; the notification is delivered only if and when this transaction commits.
-    /// </summary>
-    private Task LockOutboxAndNotifyAsync(CancellationToken cancellationToken) =>
-        Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({OutboxWriterLock}), pg_notify({OutboxNotifications.Channel}, '')", cancellationToken);
-
-    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
-        throw new NotSupportedException("Use SaveChangesAsync: recording events needs the asynchronous path.");
-
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddIdempotentRequests();
@@ -115,7 +91,9 @@ public abstract class ServiceDatabase(DbContextOptions options) : DbContext(opti
         {
             outbox.ToTable("outbox_events");
             outbox.HasKey(e => e.Sequence);
-            outbox.Property(e => e.Sequence).UseIdentityAlwaysColumn();
+            // Temporary numbers count down from -1 (OutboxSchema.NumberCommittedEvents makes them the published sequence).
+            outbox.Property(e => e.Sequence).UseIdentityByDefaultColumn()
+                .HasIdentityOptions(startValue: -1, incrementBy: -1, minValue: long.MinValue, maxValue: -1);
             outbox.HasIndex(e => e.EventId).IsUnique();
             outbox.Property(e => e.EventType).HasMaxLength(200);
             outbox.Property(e => e.Subject).HasMaxLength(200);

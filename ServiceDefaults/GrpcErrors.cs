@@ -125,6 +125,10 @@ public sealed partial class GrpcErrorInterceptor(ILogger<GrpcErrorInterceptor> l
             case DbUpdateConcurrencyException:
                 return new RpcException(new Grpc.Core.Status(StatusCode.Aborted,
                     "The record was changed by someone else; read it again and retry."));
+            case var clash when TransactionsClashed(clash):
+                // PostgreSQL rolled the call's transaction back to let another through: nothing changed, a retry succeeds.
+                return new RpcException(new Grpc.Core.Status(StatusCode.Aborted,
+                    "The change clashed with another made at the same moment; nothing was changed. Retry."));
             case var down when DatabaseUnreachable(down):
                 // The call changed nothing (its transaction never committed): the caller may retry once the database is back.
                 return new RpcException(new Grpc.Core.Status(StatusCode.Unavailable,
@@ -138,6 +142,19 @@ public sealed partial class GrpcErrorInterceptor(ILogger<GrpcErrorInterceptor> l
                 return new RpcException(new Grpc.Core.Status(StatusCode.Internal,
                     $"An unexpected error occurred. Quote trace id {traceId} when reporting it."));
         }
+    }
+
+    /// <summary>A deadlock or serialization failure (SQLSTATE 40P01, 40001): the transaction was rolled back.</summary>
+    private static bool TransactionsClashed(Exception exception)
+    {
+        for (var cause = exception; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.SerializationFailure })
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>

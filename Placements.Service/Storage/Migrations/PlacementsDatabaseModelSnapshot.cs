@@ -81,7 +81,8 @@ namespace InclusionServices.Placements.Storage.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("sequence");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Sequence"));
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
+                    NpgsqlPropertyBuilderExtensions.HasIdentityOptions(b.Property<long>("Sequence"), -1L, -1L, -9223372036854775808L, -1L, null, null);
 
                     b.Property<int>("Attempts")
                         .HasColumnType("integer")
