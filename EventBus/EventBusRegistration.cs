@@ -56,6 +56,8 @@ public static class EventBusRegistration
         // MassTransit registers its own bus health check, tagged "ready": readiness fails while the broker is down.
 
         builder.Services.AddSingleton<OutboxMetrics>();
+        builder.Services.AddSingleton<OutboxWake>();
+        builder.Services.ConfigureDbContext<TDatabase>((services, database) => database.AddInterceptors(services.GetRequiredService<OutboxWake>()));
         builder.Services.AddSingleton<DeadlineMetrics>();
         builder.Services.AddHealthChecks().AddCheck<OutboxBacklogHealthCheck>("outbox-backlog", tags: ["ready"]);
         if (EventCatalog.PublishedBy.TryGetValue(queuePrefix, out var published) && published.Count > 0)

@@ -21,6 +21,7 @@ public sealed partial class OutboxDispatcher<TDatabase>(
     IBus bus,
     IOptions<EventBusOptions> options,
     OutboxMetrics metrics,
+    OutboxWake wake,
     TimeProvider time,
     ILogger<OutboxDispatcher<TDatabase>> logger) : BackgroundService
     where TDatabase : ServiceDatabase
@@ -31,38 +32,24 @@ public sealed partial class OutboxDispatcher<TDatabase>(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var failures = 0;
-        OutboxNotifications? commits = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                commits ??= await OutboxNotifications.ListenAsync<TDatabase>(scopes, stoppingToken);
                 var published = await PublishBatchAsync(stoppingToken);
                 failures = 0;
                 if (published == 0)
                 {
-                    // Woken by the next commit that adds events (on any replica); the poll is only a safety net. A wait
-                    // that outlives its own timeout is not trusted: the listening connection is made again.
-                    var woken = commits.WaitAsync(_options.PollInterval, stoppingToken);
-                    if (await Task.WhenAny(woken, Task.Delay(_options.PollInterval * 4, stoppingToken)) != woken)
-                    {
-                        LogListenerStalled(logger);
-                        _ = woken.ContinueWith(stalled => stalled.Exception, TaskScheduler.Default);
-                        commits.Dispose();
-                        commits = null;
-                    }
+                    // Woken by the next commit in this process that records events; the poll is only a safety net.
+                    await wake.WaitAsync(_options.PollInterval, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                commits?.Dispose();
                 return;
             }
             catch (Exception exception)
             {
-                // The listening connection may be the part that broke (a database restart): made again next time.
-                commits?.Dispose();
-                commits = null;
                 failures++;
                 var wait = Backoff(failures);
                 LogPublishFailed(logger, exception, failures, wait);
@@ -155,9 +142,6 @@ public sealed partial class OutboxDispatcher<TDatabase>(
             context.Headers.Set(EventHeaders.Producer, metadata.Producer);
         }, timeout.Token);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The outbox listener's wait outlived its timeout; listening again on a new connection")]
-    private static partial void LogListenerStalled(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Publishing outbox events failed ({Failures} in a row); trying again in {Wait}")]

@@ -54,12 +54,15 @@ public abstract class ServiceDatabase(DbContextOptions options) : DbContext(opti
     public DbSet<OutboxEvent> OutboxEvents => Set<OutboxEvent>();
     public DbSet<InboxEntry> InboxEntries => Set<InboxEntry>();
 
+    /// <summary>Events were recorded and their transaction has not committed yet (read by <see cref="OutboxWake"/>).</summary>
+    internal bool EventsAwaitingCommit { get; set; }
+
     /// <summary>The producing service's name, in every event's metadata.</summary>
     protected abstract string Producer { get; }
 
     /// <summary>
     /// Adds <paramref name="integrationEvent"/> to the outbox; it is numbered and published after SaveChanges commits
-    /// (the insert wakes the dispatchers, see <see cref="OutboxSchema"/>).
+    /// (the commit wakes the dispatcher, see <see cref="OutboxWake"/>).
     /// </summary>
     public void RecordEvent(IIntegrationEvent integrationEvent, string subject, DateTimeOffset occurredAt)
     {
@@ -73,6 +76,7 @@ public abstract class ServiceDatabase(DbContextOptions options) : DbContext(opti
             Traceparent = Activity.Current?.Id ?? "",
             Tracestate = Activity.Current?.TraceStateString ?? "",
         };
+        EventsAwaitingCommit = true;
         OutboxEvents.Add(new OutboxEvent
         {
             EventId = eventId,

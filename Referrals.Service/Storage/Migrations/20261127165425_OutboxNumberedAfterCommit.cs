@@ -7,8 +7,8 @@ namespace InclusionServices.Referrals.Storage.Migrations
 {
     /// <summary>
     /// Outbox events are numbered by the dispatcher after their writer commits, not by writers in turn under a lock:
-    /// the identity becomes a temporary countdown from -1 (numbers already given stay), and an insert wakes the
-    /// dispatchers itself. Written by hand: EF cannot restart an identity below numbers already given.
+    /// the identity becomes a temporary countdown from -1 (numbers already given stay). Written by hand: EF cannot
+    /// restart an identity below numbers already given.
     /// </summary>
     public partial class OutboxNumberedAfterCommit : Migration
     {

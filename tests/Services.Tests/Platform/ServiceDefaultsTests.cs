@@ -47,6 +47,32 @@ public sealed class GrpcErrorInterceptorTests
     }
 
     [Fact]
+    public async Task A_transaction_postgresql_rolled_back_to_break_a_deadlock_is_aborted_for_the_caller_to_retry()
+    {
+        // A real deadlock: two transactions each hold one lock and ask for the other's; PostgreSQL rolls one back.
+        await using var first = new Npgsql.NpgsqlConnection(TestServers.Postgres);
+        await using var second = new Npgsql.NpgsqlConnection(TestServers.Postgres);
+        await first.OpenAsync();
+        await second.OpenAsync();
+        await using var firstWork = await first.BeginTransactionAsync();
+        await using var secondWork = await second.BeginTransactionAsync();
+        await new Npgsql.NpgsqlCommand("SELECT pg_advisory_xact_lock(4101)", first, firstWork).ExecuteNonQueryAsync();
+        await new Npgsql.NpgsqlCommand("SELECT pg_advisory_xact_lock(4102)", second, secondWork).ExecuteNonQueryAsync();
+        var firstWaits = new Npgsql.NpgsqlCommand("SELECT pg_advisory_xact_lock(4102)", first, firstWork).ExecuteNonQueryAsync();
+        var secondWaits = new Npgsql.NpgsqlCommand("SELECT pg_advisory_xact_lock(4101)", second, secondWork).ExecuteNonQueryAsync();
+        // PostgreSQL fails one (the victim's locks go at once) and the other then gets the lock it waited for.
+        await Task.WhenAll(firstWaits, secondWaits).ContinueWith(_ => { }, TaskScheduler.Default);
+        var victim = Assert.Single(new[] { firstWaits, secondWaits }, waited => waited.IsFaulted);
+        var deadlock = Assert.IsType<Npgsql.PostgresException>(victim.Exception!.InnerException);
+        Assert.Equal(Npgsql.PostgresErrorCodes.DeadlockDetected, deadlock.SqlState);
+
+        var error = await Translate(new DbUpdateException("saving failed", deadlock));
+
+        Assert.Equal(StatusCode.Aborted, error.StatusCode);
+        Assert.Contains("nothing was changed", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unexpected_errors_become_internal_without_their_message_or_stack()
     {
         var error = await Translate(new InvalidOperationException("SELECT * FROM pupils WHERE name = 'Jane Doe'"));
