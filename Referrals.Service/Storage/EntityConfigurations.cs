@@ -39,6 +39,9 @@ internal sealed class PupilConfiguration : IEntityTypeConfiguration<Pupil>
         // One record per child: the UPN finds the same pupil whichever school refers them. Another school's record of
         // a known child waits as a duplicate (duplicate_of) until the team resolves it.
         pupil.HasIndex(p => p.Upn).IsUnique().HasFilter("duplicate_of IS NULL");
+        // Every record of a child, duplicates too, for the yearly suspension cap: without it, recording an exclusion
+        // read every exclusion of the school year (about 4 ms of the server's CPU per 35,000).
+        pupil.HasIndex(p => p.Upn, "upn_every_record").HasDatabaseName("ix_pupils_upn_every_record");
         pupil.HasIndex(p => p.DuplicateOf).HasFilter("duplicate_of IS NOT NULL AND merged_into IS NULL");
         pupil.Property(p => p.GivenName).HasMaxLength(Pupil.MaxNameLength);
         pupil.Property(p => p.FamilyName).HasMaxLength(Pupil.MaxNameLength);

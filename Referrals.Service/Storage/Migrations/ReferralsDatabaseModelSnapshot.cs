@@ -503,6 +503,9 @@ namespace InclusionServices.Referrals.Storage.Migrations
                     b.HasIndex("SchoolUrn", "FamilyName", "Id")
                         .HasDatabaseName("ix_pupils_school_urn_family_name_id");
 
+                    b.HasIndex(new[] { "Upn" }, "upn_every_record")
+                        .HasDatabaseName("ix_pupils_upn_every_record");
+
                     b.ToTable("pupils", (string)null);
                 });
 
