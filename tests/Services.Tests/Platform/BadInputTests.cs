@@ -40,7 +40,7 @@ public sealed class BadInputTests(
     public async Task Every_rpc_answers_generated_bad_requests_with_a_status_the_caller_can_act_on()
     {
         var problems = new List<string>();
-        foreach (var channel in new[] { referrals.Channel, meetings.Channel, placements.Channel, reporting.Channel })
+        foreach (var (channel, database) in Services)
         {
             foreach (var method in await ReflectedApi.MethodsAsync(channel))
             {
@@ -48,7 +48,12 @@ public sealed class BadInputTests(
                 var requests = Gen.Sample(Request(method.InputType, depth: 0), RequestsPerRpc);
                 foreach (var request in requests)
                 {
+                    var before = await database.CountAsync();
                     var (status, fields) = await ReflectedApi.CallWithFieldsAsync(channel, method, headers, request);
+                    if (status.StatusCode != StatusCode.OK && await database.CountAsync() is var after && after != before)
+                    {
+                        problems.Add($"{method.FullName} refused ({status.StatusCode}) but left rows ({before} before, {after} after) for {Convert.ToBase64String(request)}");
+                    }
                     if (NeverAnswered.Contains(status.StatusCode))
                     {
                         problems.Add($"{method.FullName} answered {status.StatusCode} ({status.Detail}) to {Convert.ToBase64String(request)}");
@@ -75,8 +80,9 @@ public sealed class BadInputTests(
         var oversized = new byte[Microsoft.Extensions.Hosting.ServiceDefaultsExtensions.MaxReceiveMessageSize + 16];
         (oversized[0], oversized[1], oversized[2], oversized[3], oversized[4]) = (0x0A, 0x8B, 0x80, 0x40, 0x61); // field 1, ~1 MiB, of 'a' and NULs
         var problems = new List<string>();
-        foreach (var channel in new[] { referrals.Channel, meetings.Channel, placements.Channel, reporting.Channel })
+        foreach (var (channel, database) in Services)
         {
+            var before = await database.CountAsync();
             foreach (var method in await ReflectedApi.MethodsAsync(channel))
             {
                 var headers = HeadersFor(method);
@@ -94,8 +100,53 @@ public sealed class BadInputTests(
                     problems.Add($"{method.FullName} answered {huge.StatusCode} ({huge.Detail}) to a message over the size limit");
                 }
             }
+            if (await database.CountAsync() is var after && after != before)
+            {
+                problems.Add($"Refused messages left rows in {database}: {before} before, {after} after");
+            }
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems.Take(40)));
+    }
+
+    private IEnumerable<(GrpcChannel Channel, TableCounts Database)> Services =>
+    [
+        (referrals.Channel, new TableCounts(referrals.DatabaseConnectionString)), (meetings.Channel, new TableCounts(meetings.DatabaseConnectionString)),
+        (placements.Channel, new TableCounts(placements.DatabaseConnectionString)), (reporting.Channel, new TableCounts(reporting.DatabaseConnectionString)),
+    ];
+
+    /// <summary>
+    /// The rows of every table of a service's database, as one comparable text, to show that a refused request left
+    /// nothing behind. The audit trail is left out: an attempt that was refused may rightly be written down there.
+    /// </summary>
+    private sealed class TableCounts(string connectionString)
+    {
+        private string? _query;
+
+        public async Task<string> CountAsync()
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            if (_query is null)
+            {
+                var tables = new List<string>();
+                await using (var list = new Npgsql.NpgsqlCommand($"""
+                    SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('{AuditTrail.TableName}', '__EFMigrationsHistory')
+                    ORDER BY tablename
+                    """, connection))
+                await using (var reader = await list.ExecuteReaderAsync())
+                {
+                    while (await reader.ReadAsync())
+                    {
+                        tables.Add(reader.GetString(0));
+                    }
+                }
+                _query = "SELECT concat_ws(', ', " + string.Join(", ", tables.Select(t => $"'{t} ' || (SELECT count(*) FROM \"{t}\")")) + ")";
+            }
+            await using var count = new Npgsql.NpgsqlCommand(_query, connection);
+            return (string)(await count.ExecuteScalarAsync())!;
+        }
+
+        public override string ToString() => new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database ?? connectionString;
     }
 
     /// <summary>A token of a role the RPC admits, so the request reaches validation (a manager's where it may).</summary>
