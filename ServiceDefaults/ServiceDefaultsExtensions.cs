@@ -1,6 +1,7 @@
 using InclusionServices.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -32,6 +33,11 @@ public static class ServiceDefaultsExtensions
             options.MaxReceiveMessageSize = MaxReceiveMessageSize;
             options.MaxSendMessageSize = MaxSendMessageSize;
         });
+        // Every exception a handler throws reaches GrpcErrorInterceptor, which logs the unexpected ones with their trace
+        // id. What grpc-dotnet itself logs as an error is the transport failing outside the handler, in practice a
+        // caller that reset its stream while its request was still being read: the caller's choice, not our fault. The
+        // call's trace still shows its status on the dashboard.
+        builder.Logging.AddFilter("Grpc.AspNetCore.Server.ServerCallHandler", LogLevel.Critical);
         builder.AddHttpApi(grpc);
         builder.Services.AddGrpcReflection();
         // Last, once everything that adds gRPC's own method binding has run.

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Grpc.Core;
 using Grpc.Net.ClientFactory;
 using Inclusion.Events.V1;
+using MassTransit;
 using InclusionServices.EventBus;
 using InclusionServices.Reporting.Projections;
 using InclusionServices.Reporting.Reports;
@@ -41,6 +42,7 @@ public sealed class RebuildOptions
 public sealed partial class ReadModelRebuilder(
     IServiceScopeFactory scopes,
     GrpcClientFactory clients,
+    IBusControl bus,
     IOptions<RebuildOptions> options,
     TimeProvider time,
     ILogger<ReadModelRebuilder> logger) : BackgroundService
@@ -106,6 +108,10 @@ public sealed partial class ReadModelRebuilder(
         {
             return;
         }
+        // An event published before this service's queue was bound to its exchange reached no one, and nothing after it
+        // may show the gap: a start-up catch-up counts only if it began once the bus was up (queues bound), so every
+        // event is either in the history it read or delivered to the queue.
+        var queuesBound = bus.CheckHealth().Status == BusHealthStatus.Healthy;
         foreach (var position in freshness.Producers)
         {
             var stuck = position.Behind && catchUp.GapAt.GetValueOrDefault(position.Producer, -1) == position.AppliedThrough;
@@ -117,7 +123,10 @@ public sealed partial class ReadModelRebuilder(
             try
             {
                 var replayed = await ReplayAsync(position.Producer, position.AppliedThrough, null, stoppingToken);
-                catchUp.AtStartUp.Remove(position.Producer);
+                if (queuesBound)
+                {
+                    catchUp.AtStartUp.Remove(position.Producer);
+                }
                 LogCaughtUp(logger, position.Producer, position.AppliedThrough, replayed);
             }
             catch (RpcException unreachable) when (!stoppingToken.IsCancellationRequested)
