@@ -69,6 +69,9 @@ internal sealed class ReferralConfiguration : IEntityTypeConfiguration<Referral>
         referral.Property(r => r.CloseOutcome).HasMaxLength(4000);
         referral.HasIndex(r => new { r.SchoolUrn, r.Status });
         referral.HasIndex(r => r.AllocatedOfficer);
+        // A school's list, newest first, reads its own rows only (a scan of the whole table by id otherwise walked past
+        // every newer referral of every other school).
+        referral.HasIndex(r => new { r.SchoolUrn, r.Id });
         referral.HasOne<Pupil>().WithMany().HasForeignKey(r => r.PupilId);
         referral.Property(r => r.Version).IsRowVersion();
         // The form holds names and contact details: read and written whole, as JSON, never queried inside.
@@ -92,7 +95,8 @@ internal sealed class ExclusionConfiguration : IEntityTypeConfiguration<Exclusio
             .HasDatabaseName("ix_exclusions_awaiting_board");
         exclusion.HasIndex(e => e.IrpApplied).HasFilter("irp_applied IS NOT NULL AND irp_decision IS NULL")
             .HasDatabaseName("ix_exclusions_awaiting_panel");
-        exclusion.HasIndex(e => e.SchoolUrn);
+        // A school's list, newest first (as for referrals).
+        exclusion.HasIndex(e => new { e.SchoolUrn, e.Id });
         exclusion.HasOne<Pupil>().WithMany().HasForeignKey(e => e.PupilId);
         exclusion.Property(e => e.Version).IsRowVersion();
     }

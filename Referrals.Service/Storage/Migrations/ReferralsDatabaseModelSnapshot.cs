@@ -264,15 +264,15 @@ namespace InclusionServices.Referrals.Storage.Migrations
                         .HasDatabaseName("ix_exclusions_awaiting_panel")
                         .HasFilter("irp_applied IS NOT NULL AND irp_decision IS NULL");
 
-                    b.HasIndex("SchoolUrn")
-                        .HasDatabaseName("ix_exclusions_school_urn");
-
                     b.HasIndex("StartDate")
                         .HasDatabaseName("ix_exclusions_awaiting_board")
                         .HasFilter("owes_board_meeting AND board_decision IS NULL");
 
                     b.HasIndex("PupilId", "StartDate")
                         .HasDatabaseName("ix_exclusions_pupil_id_start_date");
+
+                    b.HasIndex("SchoolUrn", "Id")
+                        .HasDatabaseName("ix_exclusions_school_urn_id");
 
                     b.ToTable("exclusions", (string)null);
                 });
@@ -607,6 +607,9 @@ namespace InclusionServices.Referrals.Storage.Migrations
 
                     b.HasIndex("PupilId")
                         .HasDatabaseName("ix_referrals_pupil_id");
+
+                    b.HasIndex("SchoolUrn", "Id")
+                        .HasDatabaseName("ix_referrals_school_urn_id");
 
                     b.HasIndex("SchoolUrn", "Status")
                         .HasDatabaseName("ix_referrals_school_urn_status");
