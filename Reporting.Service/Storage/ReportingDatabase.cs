@@ -86,7 +86,7 @@ public sealed class ReportingDatabase(DbContextOptions<ReportingDatabase> option
             Place(fact, f => f.Term, f => f.PhaseGroup, f => f.SchoolUrn);
             fact.Property(f => f.Kind).HasConversion<string>().HasMaxLength(32);
             Defaults(fact, f => f.Recorded, f => f.BoardDecided, f => f.BoardMissed, f => f.IrpRequested, f => f.IrpDecided, f => f.IrpMissed);
-            fact.Property(f => f.Sessions).HasDefaultValueSql("0");
+            fact.Property(f => f.Sessions).HasDefaultValueSql("0").ValueGeneratedNever();
             fact.Property(f => f.BoardHolder).HasMaxLength(32);
             fact.Property(f => f.IrpHolder).HasMaxLength(32);
             // The 45-day cap: each pupil's suspensions of a year, summed.
@@ -128,7 +128,7 @@ public sealed class ReportingDatabase(DbContextOptions<ReportingDatabase> option
             referral.Property(r => r.SchoolUrn).HasMaxLength(6);
             referral.Property(r => r.PhaseGroup).HasConversion<string>().HasMaxLength(32);
             referral.Property(r => r.Officer).HasMaxLength(200);
-            referral.Property(r => r.OfficerSequence).HasDefaultValueSql("0");
+            referral.Property(r => r.OfficerSequence).HasDefaultValueSql("0").ValueGeneratedNever();
             Defaults(referral, r => r.Closed);
         });
         modelBuilder.Entity<PanelCaseFact>(panelCase =>
@@ -193,12 +193,16 @@ public sealed class ReportingDatabase(DbContextOptions<ReportingDatabase> option
         entity.Property(urn).HasMaxLength(6);
     }
 
-    /// <summary>Flags start false in the database itself: the projections insert rows naming only the columns an event sets.</summary>
+    /// <summary>
+    /// Flags start false in the database itself: the projections insert rows naming only the columns an event sets.
+    /// EF writes every column it inserts (never leaving one to the default), so it has no reason to warn, at each start,
+    /// that a false it inserts would be taken for "unset".
+    /// </summary>
     private static void Defaults<T>(EntityTypeBuilder<T> entity, params System.Linq.Expressions.Expression<Func<T, bool>>[] flags) where T : class
     {
         foreach (var flag in flags)
         {
-            entity.Property(flag).HasDefaultValueSql("false");
+            entity.Property(flag).HasDefaultValueSql("false").ValueGeneratedNever();
         }
     }
 }

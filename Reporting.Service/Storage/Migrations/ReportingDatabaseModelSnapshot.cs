@@ -206,7 +206,6 @@ namespace InclusionServices.Reporting.Storage.Migrations
                         .HasColumnName("exclusion_id");
 
                     b.Property<bool>("BoardDecided")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("boolean")
                         .HasColumnName("board_decided")
                         .HasDefaultValueSql("false");
@@ -221,7 +220,6 @@ namespace InclusionServices.Reporting.Storage.Migrations
                         .HasColumnName("board_holder");
 
                     b.Property<bool>("BoardMissed")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("boolean")
                         .HasColumnName("board_missed")
                         .HasDefaultValueSql("false");
@@ -239,7 +237,6 @@ namespace InclusionServices.Reporting.Storage.Migrations
                         .HasColumnName("counted_urns");
 
                     b.Property<bool>("IrpDecided")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("boolean")
                         .HasColumnName("irp_decided")
                         .HasDefaultValueSql("false");
@@ -254,13 +251,11 @@ namespace InclusionServices.Reporting.Storage.Migrations
                         .HasColumnName("irp_holder");
 
                     b.Property<bool>("IrpMissed")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("boolean")
                         .HasColumnName("irp_missed")
                         .HasDefaultValueSql("false");
 
                     b.Property<bool>("IrpRequested")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("boolean")
                         .HasColumnName("irp_requested")
                         .HasDefaultValueSql("false");
@@ -280,7 +275,6 @@ namespace InclusionServices.Reporting.Storage.Migrations
                         .HasColumnName("pupil_id");
 
                     b.Property<bool>("Recorded")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("boolean")
                         .HasColumnName("recorded")
                         .HasDefaultValueSql("false");
@@ -295,7 +289,6 @@ namespace InclusionServices.Reporting.Storage.Migrations
                         .HasColumnName("school_year_start");
 
                     b.Property<int>("Sessions")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
                         .HasColumnName("sessions")
                         .HasDefaultValueSql("0");
@@ -423,7 +416,6 @@ namespace InclusionServices.Reporting.Storage.Migrations
                         .HasColumnName("timetable_id");
 
                     b.Property<bool>("Ended")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("boolean")
                         .HasColumnName("ended")
                         .HasDefaultValueSql("false");
@@ -643,7 +635,6 @@ namespace InclusionServices.Reporting.Storage.Migrations
                         .HasColumnName("accepted_on");
 
                     b.Property<bool>("Closed")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("boolean")
                         .HasColumnName("closed")
                         .HasDefaultValueSql("false");
@@ -658,7 +649,6 @@ namespace InclusionServices.Reporting.Storage.Migrations
                         .HasColumnName("officer");
 
                     b.Property<long>("OfficerSequence")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
                         .HasColumnName("officer_sequence")
                         .HasDefaultValueSql("0");
@@ -718,7 +708,6 @@ namespace InclusionServices.Reporting.Storage.Migrations
                         .HasColumnName("exclusion_id");
 
                     b.Property<bool>("Arranged")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("boolean")
                         .HasColumnName("arranged")
                         .HasDefaultValueSql("false");
@@ -733,13 +722,11 @@ namespace InclusionServices.Reporting.Storage.Migrations
                         .HasColumnName("holder");
 
                     b.Property<bool>("Missed")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("boolean")
                         .HasColumnName("missed")
                         .HasDefaultValueSql("false");
 
                     b.Property<bool>("Owed")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("boolean")
                         .HasColumnName("owed")
                         .HasDefaultValueSql("false");
