@@ -83,6 +83,11 @@ public static class ExclusionProjection
         {
             return;
         }
+        // The duty first: the counts below are rows every exclusion adds to, locked until this event commits.
+        if (ReportingCalendar.Date(changed.SixthDayProvisionDue) is { } due)
+        {
+            await SixthDayProjection.OweAsync(database, calendar, id, due, changed.SixthDayProvisionHolder, place, cancellationToken);
+        }
         await database.Database.ExecuteSqlAsync($"""
             WITH changed AS (
                 INSERT INTO exclusion_facts (exclusion_id, recorded, kind, pupil_id, school_urn, phase_group, school_year_start, term,
@@ -101,11 +106,6 @@ public static class ExclusionProjection
             ON CONFLICT (school_year_start, school_urn, phase_group, term, kind, dimension, group_value) DO UPDATE SET
                 exclusions = exclusion_counts.exclusions + 1
             """, cancellationToken);
-
-        if (ReportingCalendar.Date(changed.SixthDayProvisionDue) is { } due)
-        {
-            await SixthDayProjection.OweAsync(database, calendar, id, due, changed.SixthDayProvisionHolder, place, cancellationToken);
-        }
     }
 
     /// <summary>

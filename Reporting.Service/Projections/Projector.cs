@@ -96,19 +96,17 @@ public sealed class Projector(ReportingDatabase database, ReportingCalendar cale
     /// Last in the transaction, so that concurrent appliers of one producer queue here (a row lock) and each then sees
     /// the others' events when it moves the contiguous position on.
     /// </summary>
-    private async Task MovePositionAsync(string producer, long sequence, DateTimeOffset occurredAt, CancellationToken cancellationToken)
-    {
-        await database.Database.ExecuteSqlAsync($"""
+    private Task MovePositionAsync(string producer, long sequence, DateTimeOffset occurredAt, CancellationToken cancellationToken) =>
+        // Both statements in one round trip: the row is locked from the first until the commit, and every live event of
+        // the producer waits for it.
+        database.Database.ExecuteSqlRawAsync($$"""
             INSERT INTO producer_positions (producer, applied_through, latest_sequence, latest_occurred_at)
-            VALUES ({producer}, 0, {sequence}, {occurredAt})
+            VALUES ({0}, 0, {1}, {2})
             ON CONFLICT (producer) DO UPDATE SET
                 latest_sequence = GREATEST(producer_positions.latest_sequence, excluded.latest_sequence),
-                latest_occurred_at = GREATEST(producer_positions.latest_occurred_at, excluded.latest_occurred_at)
-            """, cancellationToken);
-        await database.Database.ExecuteSqlRawAsync(
-            $"UPDATE producer_positions SET applied_through = {ProducerPositions.ContiguousThroughSql} WHERE producer = {{0}}",
-            [producer], cancellationToken);
-    }
+                latest_occurred_at = GREATEST(producer_positions.latest_occurred_at, excluded.latest_occurred_at);
+            UPDATE producer_positions SET applied_through = {{ProducerPositions.ContiguousThroughSql}} WHERE producer = {0}
+            """, [producer, sequence, occurredAt], cancellationToken);
 }
 
 /// <summary>How far through each producer's history Reporting has come.</summary>
