@@ -13,8 +13,9 @@ namespace InclusionServices.EventBus;
 
 /// <summary>
 /// Numbers committed outbox events (<see cref="OutboxSchema"/>) and publishes them to RabbitMQ in sequence order,
-/// waiting for the broker's confirm of each, and marks them published. While the broker is unreachable it backs off and tries again; nothing is lost because the
-/// events stay in the outbox. With several replicas, one at a time holds the dispatcher lock for a batch.
+/// waiting for the broker's confirm of each, and marks them published. While the broker is unreachable it backs off
+/// and tries again; nothing is lost because the events stay in the outbox. With several replicas, one at a time
+/// holds the dispatcher lock for a batch.
 /// </summary>
 public sealed partial class OutboxDispatcher<TDatabase>(
     IServiceScopeFactory scopes,

@@ -18,15 +18,6 @@ public sealed class OutboxWake : ISaveChangesInterceptor, IDbTransactionIntercep
     public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _committed.WaitAsync(timeout, cancellationToken);
 
     // SaveChanges without a transaction of the caller's has committed by the time it returns.
-    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        if (eventData.Context is { Database.CurrentTransaction: null })
-        {
-            WakeIfRecorded(eventData.Context);
-        }
-        return ValueTask.FromResult(result);
-    }
-
     public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
         if (eventData.Context is { Database.CurrentTransaction: null })
@@ -36,13 +27,16 @@ public sealed class OutboxWake : ISaveChangesInterceptor, IDbTransactionIntercep
         return result;
     }
 
-    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        WakeIfRecorded(eventData.Context);
-        return Task.CompletedTask;
-    }
+    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(SavedChanges(eventData, result));
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => WakeIfRecorded(eventData.Context);
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        TransactionCommitted(transaction, eventData);
+        return Task.CompletedTask;
+    }
 
     private void WakeIfRecorded(DbContext? context)
     {

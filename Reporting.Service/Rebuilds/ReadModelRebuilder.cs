@@ -3,12 +3,12 @@ using System.Threading.Channels;
 using Grpc.Core;
 using Grpc.Net.ClientFactory;
 using Inclusion.Events.V1;
-using MassTransit;
 using InclusionServices.EventBus;
 using InclusionServices.Reporting.Projections;
 using InclusionServices.Reporting.Reports;
 using InclusionServices.Reporting.Storage;
 using InclusionServices.ServiceDefaults;
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
