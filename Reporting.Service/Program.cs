@@ -22,6 +22,8 @@ var referenceData = ReferenceData.Load(builder.Configuration["SchoolCalendar:Dat
 builder.Services.AddSingleton(new ReportingCalendar(referenceData.Calendar, referenceData.Rules));
 builder.Services.AddSingleton<ProjectorMetrics>();
 builder.Services.AddScoped<Projector>();
+builder.Services.AddSingleton<LiveEvents>();
+builder.Services.AddHostedService(provider => provider.GetRequiredService<LiveEvents>());
 // Every event of the suite comes to one queue and is applied by the projector; a rebuild replays the histories.
 builder.AddEventBus<ReportingDatabase>(bus => bus.AddConsumer<EventFeed>());
 builder.Services.Configure<RebuildOptions>(builder.Configuration.GetSection(RebuildOptions.SectionName));

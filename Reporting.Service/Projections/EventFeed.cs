@@ -8,10 +8,11 @@ namespace InclusionServices.Reporting.Projections;
 /// <summary>
 /// Reporting's one queue ("reporting-event-feed"), bound to the exchange of every event of the suite (one IConsumer per
 /// event in EventCatalog; ReportingRulesTests checks none is missing, else its events arrive only by catch-up): each event is
-/// applied by the <see cref="Projector"/> in a transaction of its own. While a rebuild replays a batch it holds the
-/// read models to itself (<see cref="ReadModelLock"/>), so live events wait for the batch rather than interleave with it.
+/// handed to <see cref="LiveEvents"/>, which applies it with the others delivered at the same time in one transaction,
+/// and acknowledged when that has committed. While a rebuild replays a batch it holds the read models to itself
+/// (<see cref="ReadModelLock"/>), so live events wait for the batch rather than interleave with it.
 /// </summary>
-public sealed class EventFeed(ReportingDatabase database, Projector projector) :
+public sealed class EventFeed(LiveEvents liveEvents) :
     IConsumer<SchoolRegistered>, IConsumer<SchoolUpdated>, IConsumer<ReferralStatusChanged>, IConsumer<ExclusionChanged>,
     IConsumer<DeadlineMissed>, IConsumer<SchoolCalendarChanged>, IConsumer<PanelSittingScheduled>, IConsumer<MeetingChanged>,
     IConsumer<MeetingActionOverdue>, IConsumer<MeetingFollowedByPermanentExclusion>, IConsumer<PanelCaseListed>,
@@ -41,13 +42,8 @@ public sealed class EventFeed(ReportingDatabase database, Projector projector) :
     public Task Consume(ConsumeContext<PupilAttributesChanged> context) => ApplyAsync(context.Message, context.CancellationToken);
     public Task Consume(ConsumeContext<InternalExclusionRecorded> context) => ApplyAsync(context.Message, context.CancellationToken);
 
-    private async Task ApplyAsync(IIntegrationEvent integrationEvent, CancellationToken cancellationToken)
-    {
-        await using var transaction = await database.Database.BeginTransactionAsync(cancellationToken);
-        await ReadModelLock.ShareAsync(database, cancellationToken);
-        await projector.ApplyAsync(integrationEvent, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
+    private Task ApplyAsync(IIntegrationEvent integrationEvent, CancellationToken cancellationToken) =>
+        liveEvents.ApplyAsync(integrationEvent, cancellationToken);
 }
 
 /// <summary>

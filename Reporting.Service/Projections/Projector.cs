@@ -15,20 +15,9 @@ namespace InclusionServices.Reporting.Projections;
 /// </summary>
 public sealed class Projector(ReportingDatabase database, ReportingCalendar calendar, ProjectorMetrics metrics)
 {
-    public async Task<bool> ApplyAsync(IIntegrationEvent integrationEvent, CancellationToken cancellationToken)
-    {
-        var applied = await ApplyOnceAsync(integrationEvent, cancellationToken);
-        if (applied)
-        {
-            await MovePositionAsync(integrationEvent.Metadata.Producer, integrationEvent.Metadata.Sequence,
-                integrationEvent.Metadata.OccurredAt.ToDateTimeOffset(), cancellationToken);
-        }
-        return applied;
-    }
-
     /// <summary>
-    /// Applies a batch of one history in one go (a replay): each event once, then the producer's position moved once,
-    /// rather than after every event. Returns how many were new.
+    /// Applies a batch in one go (live events as they arrived, or a stretch of one history in a replay): each event once,
+    /// then each producer's position moved once, rather than after every event. Returns how many were new.
     /// </summary>
     public async Task<int> ApplyBatchAsync(IReadOnlyList<IIntegrationEvent> events, CancellationToken cancellationToken)
     {
@@ -37,7 +26,8 @@ public sealed class Projector(ReportingDatabase database, ReportingCalendar cale
         {
             applied += await ApplyOnceAsync(integrationEvent, cancellationToken) ? 1 : 0;
         }
-        foreach (var producer in events.GroupBy(e => e.Metadata.Producer))
+        // Positions in producer order, so two batches moving the same positions lock them in the same order.
+        foreach (var producer in events.GroupBy(e => e.Metadata.Producer).OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             await MovePositionAsync(producer.Key, producer.Max(e => e.Metadata.Sequence),
                 producer.Max(e => e.Metadata.OccurredAt.ToDateTimeOffset()), cancellationToken);
@@ -93,8 +83,8 @@ public sealed class Projector(ReportingDatabase database, ReportingCalendar cale
     }
 
     /// <summary>
-    /// Last in the transaction, so that concurrent appliers of one producer queue here (a row lock) and each then sees
-    /// the others' events when it moves the contiguous position on.
+    /// Last in the transaction, so that concurrent appliers of one producer (a replay beside live events, or another
+    /// replica) queue here (a row lock) and each then sees the others' events when it moves the contiguous position on.
     /// </summary>
     private Task MovePositionAsync(string producer, long sequence, DateTimeOffset occurredAt, CancellationToken cancellationToken) =>
         // Both statements in one round trip: the row is locked from the first until the commit, and every live event of

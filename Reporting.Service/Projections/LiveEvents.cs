@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Inclusion.Events.V1;
+using InclusionServices.Reporting.Storage;
+using InclusionServices.ServiceDefaults;
+
+namespace InclusionServices.Reporting.Projections;
+
+/// <summary>
+/// Applies live events in batches: every event delivered while the last batch was being written goes into one
+/// transaction, then each delivery is acknowledged. Applied one transaction each, concurrent events queued on the rows
+/// every exclusion adds to (the "all schools" counts) and on their producer's position, each held until its commit;
+/// one writer taking what has arrived writes each hot row once per batch and commits once, however fast events come.
+/// An event is acknowledged to the broker only after its batch has committed, so nothing acknowledged is lost.
+/// If a batch fails, its events are applied again one by one, so one bad event fails alone.
+/// </summary>
+public sealed class LiveEvents(IServiceScopeFactory scopes, ILogger<LiveEvents> logger) : BackgroundService
+{
+    /// <summary>At most this many events in one transaction, so a burst does not hold the read models for long.</summary>
+    public const int MaxBatch = 200;
+
+    private static readonly ActivitySource Source = new(Telemetry.SourcePrefix + "Reporting");
+    private readonly Channel<Delivery> _delivered = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Completes when the event's batch has committed; throws what applying it alone threw.</summary>
+    public async Task ApplyAsync(IIntegrationEvent integrationEvent, CancellationToken cancellationToken)
+    {
+        var delivery = new Delivery(integrationEvent, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_delivered.Writer.TryWrite(delivery))
+        {
+            throw new OperationCanceledException("Reporting is stopping; the event stays on its queue.");
+        }
+        await delivery.Applied.Task.WaitAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<Delivery>(MaxBatch);
+        try
+        {
+            while (await _delivered.Reader.WaitToReadAsync(stoppingToken))
+            {
+                batch.Clear();
+                while (batch.Count < MaxBatch && _delivered.Reader.TryRead(out var delivery))
+                {
+                    batch.Add(delivery);
+                }
+                await ApplyAsync(batch, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            // Deliveries still waiting go back to the broker unacknowledged, to be delivered again.
+            _delivered.Writer.TryComplete();
+            foreach (var delivery in batch)
+            {
+                delivery.Applied.TrySetCanceled(stoppingToken);
+            }
+            while (_delivered.Reader.TryRead(out var waiting))
+            {
+                waiting.Applied.TrySetCanceled(stoppingToken);
+            }
+        }
+    }
+
+    private async Task ApplyAsync(List<Delivery> batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ApplyInOneTransactionAsync(batch.ConvertAll(d => d.Event), cancellationToken);
+            batch.ForEach(d => d.Applied.TrySetResult());
+            return;
+        }
+        catch (Exception error) when (batch.Count > 1 && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogDebug(error, "A batch of {Count} live events failed; applying them one by one", batch.Count);
+        }
+        catch (Exception error)
+        {
+            batch.ForEach(d => d.Applied.TrySetException(error));
+            return;
+        }
+        foreach (var delivery in batch)
+        {
+            try
+            {
+                await ApplyInOneTransactionAsync([delivery.Event], cancellationToken);
+                delivery.Applied.TrySetResult();
+            }
+            catch (Exception error)
+            {
+                delivery.Applied.TrySetException(error);
+            }
+        }
+    }
+
+    private async Task ApplyInOneTransactionAsync(IReadOnlyList<IIntegrationEvent> events, CancellationToken cancellationToken)
+    {
+        using var activity = Source.StartActivity("apply live events");
+        activity?.SetTag("inclusion.events.count", events.Count);
+        await using var scope = scopes.CreateAsyncScope();
+        var database = scope.ServiceProvider.GetRequiredService<ReportingDatabase>();
+        var projector = scope.ServiceProvider.GetRequiredService<Projector>();
+        await using var transaction = await database.Database.BeginTransactionAsync(cancellationToken);
+        await ReadModelLock.ShareAsync(database, cancellationToken);
+        await projector.ApplyBatchAsync(events, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private sealed record Delivery(IIntegrationEvent Event, TaskCompletionSource Applied);
+}
