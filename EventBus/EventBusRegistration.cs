@@ -67,6 +67,7 @@ public static class EventBusRegistration
         }
         if (options.DispatchEvents)
         {
+            builder.Services.AddSingleton(_ => new ConfirmedPublisher(connectionString, $"{queuePrefix} outbox dispatcher"));
             builder.Services.AddHostedService<OutboxDispatcher<TDatabase>>();
         }
         return builder;

@@ -2,24 +2,26 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Inclusion.Events.V1;
 using InclusionServices.ServiceDefaults;
+using System.Text;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
 
 namespace InclusionServices.EventBus;
 
 /// <summary>
-/// Numbers committed outbox events (<see cref="OutboxSchema"/>) and publishes them to RabbitMQ in sequence order,
-/// waiting for the broker's confirm of each, and marks them published. While the broker is unreachable it backs off
+/// Numbers committed outbox events (<see cref="OutboxSchema"/>) and publishes them to RabbitMQ in batches: each batch
+/// sent in sequence order, then the broker's confirm of each awaited, and the confirmed ones marked published. While the broker is unreachable it backs off
 /// and tries again; nothing is lost because the events stay in the outbox. With several replicas, one at a time
 /// holds the dispatcher lock for a batch.
 /// </summary>
 public sealed partial class OutboxDispatcher<TDatabase>(
     IServiceScopeFactory scopes,
-    IBus bus,
+    ConfirmedPublisher publisher,
     IOptions<EventBusOptions> options,
     OutboxMetrics metrics,
     OutboxWake wake,
@@ -85,25 +87,57 @@ public sealed partial class OutboxDispatcher<TDatabase>(
             .OrderBy(e => e.Sequence)
             .Take(_options.BatchSize)
             .ToListAsync(cancellationToken);
+        if (batch.Count == 0)
+        {
+            await SaveAsync(database, transaction, 0, cancellationToken);
+            return 0;
+        }
         var published = 0;
+        Exception? firstFailure = null;
+        var events = batch.ConvertAll(row => row.ToEvent());
+        var activities = events.ConvertAll(StartPublishActivity);
         try
         {
-            foreach (var row in batch)
+            var confirms = await publisher.PublishAsync([.. batch.Select((row, i) => Outgoing(row, events[i], activities[i]))], cancellationToken);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.PublishTimeout);
+            for (var i = 0; i < batch.Count; i++)
             {
-                row.Attempts++;
-                await PublishAsync(row, cancellationToken);
-                row.PublishedAt = time.GetUtcNow();
-                row.LastError = null;
-                published++;
+                batch[i].Attempts++;
+                try
+                {
+                    await confirms[i].WaitAsync(timeout.Token);
+                    batch[i].PublishedAt = time.GetUtcNow();
+                    batch[i].LastError = null;
+                    published++;
+                }
+                catch (Exception exception)
+                {
+                    // Keep what was confirmed, and why the others were not; they are published again after the back-off.
+                    firstFailure ??= exception;
+                    batch[i].LastError = exception.Message.Length > 2000 ? exception.Message[..2000] : exception.Message;
+                    activities[i]?.SetStatus(ActivityStatusCode.Error, exception.Message);
+                }
             }
         }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception exception)
         {
-            // Keep what was confirmed, and the reason the next one failed, then let the caller back off.
-            var failed = batch[published];
-            failed.LastError = exception.Message.Length > 2000 ? exception.Message[..2000] : exception.Message;
+            // Not even written: nothing of the batch was published.
+            firstFailure = exception;
+            batch.ForEach(row => row.Attempts++);
+            batch[0].LastError = exception.Message.Length > 2000 ? exception.Message[..2000] : exception.Message;
+        }
+        finally
+        {
+            activities.ForEach(activity => activity?.Dispose());
+        }
+        if (firstFailure is not null)
+        {
+            // A confirm that did not come leaves the channel in doubt: the next batch opens a new one.
+            await publisher.CloseAsync(firstFailure);
             await SaveAsync(database, transaction, published, CancellationToken.None);
-            throw;
+            cancellationToken.ThrowIfCancellationRequested();
+            throw firstFailure;
         }
         await SaveAsync(database, transaction, published, cancellationToken);
         return published;
@@ -122,26 +156,55 @@ public sealed partial class OutboxDispatcher<TDatabase>(
         metrics.Observe(pending?.Count ?? 0, pending is null ? TimeSpan.Zero : time.GetUtcNow() - pending.Oldest);
     }
 
-    private async Task PublishAsync(OutboxEvent row, CancellationToken cancellationToken)
+    /// <summary>
+    /// Continues the trace of the call that caused the event, so producer and consumers show as one trace. A batch's
+    /// spans are open together, so each is started without becoming the current activity.
+    /// </summary>
+    private static Activity? StartPublishActivity(IIntegrationEvent integrationEvent)
     {
-        var integrationEvent = row.ToEvent();
         var metadata = integrationEvent.Metadata;
-        // Continue the trace of the call that caused the event, so producer and consumers show as one trace.
         ActivityContext.TryParse(metadata.Traceparent, metadata.Tracestate, out var cause);
-        using var activity = Source.StartActivity($"publish {row.EventType}", ActivityKind.Producer, cause);
-        activity?.SetTag("messaging.message.id", row.EventId);
-        activity?.SetTag("inclusion.event.sequence", row.Sequence);
+        var current = Activity.Current;
+        var activity = Source.StartActivity($"publish {integrationEvent.Descriptor.FullName}", ActivityKind.Producer, cause);
+        Activity.Current = current;
+        activity?.SetTag("messaging.system", "rabbitmq");
+        activity?.SetTag("messaging.destination.name", integrationEvent.Descriptor.FullName);
+        activity?.SetTag("messaging.message.id", metadata.EventId);
+        activity?.SetTag("inclusion.event.sequence", metadata.Sequence);
+        return activity;
+    }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.PublishTimeout);
-        var exchange = await bus.GetSendEndpoint(new Uri($"exchange:{row.EventType}?type=fanout"));
-        await exchange.Send(integrationEvent, EventCatalog.ClrType(row.EventType), context =>
+    /// <summary>
+    /// The event as RabbitMQ carries it: its JSON (protobuf's JSON mapping) to the fanout exchange named after its type,
+    /// persistent, with its id, sequence and type. The trace goes in "traceparent" (W3C, for any consumer) and in the header
+    /// MassTransit consumers continue a trace from.
+    /// </summary>
+    private static OutgoingEvent Outgoing(OutboxEvent row, IIntegrationEvent integrationEvent, Activity? publish)
+    {
+        var metadata = integrationEvent.Metadata;
+        var trace = publish?.Id ?? metadata.Traceparent;
+        var headers = new Dictionary<string, object?>
         {
-            context.MessageId = row.EventId;
-            context.Headers.Set(EventHeaders.EventType, row.EventType);
-            context.Headers.Set(EventHeaders.Sequence, row.Sequence);
-            context.Headers.Set(EventHeaders.Producer, metadata.Producer);
-        }, timeout.Token);
+            [EventHeaders.EventType] = row.EventType,
+            [EventHeaders.Sequence] = row.Sequence,
+            [EventHeaders.Producer] = metadata.Producer,
+            // MassTransit consumers of raw JSON hand a message only to the consumers of the type named here; without it
+            // a queue that takes many event types (Reporting's) would try every message as every type.
+            ["MT-MessageType"] = MessageUrn.ForTypeString(EventCatalog.ClrType(row.EventType)),
+        };
+        if (!string.IsNullOrEmpty(trace))
+        {
+            headers["traceparent"] = trace;
+            headers["MT-Activity-Id"] = trace;
+        }
+        var properties = new BasicProperties
+        {
+            ContentType = "application/json",
+            MessageId = row.EventId.ToString(),
+            Persistent = true,
+            Headers = headers,
+        };
+        return new OutgoingEvent(row.EventType, properties, Encoding.UTF8.GetBytes(EventJson.Formatter.Format(integrationEvent)));
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
