@@ -40,6 +40,8 @@ internal static class InclusionServiceResources
         return tokens.ApplyTo(service)
             // Services otherwise wait ~10 s at shutdown for an OTLP export to a dashboard that has gone.
             .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "500")
+            // The dashboard gets every failed or slow trace and one in ten of the rest (TraceSampling), not every request.
+            .WithEnvironment("Telemetry__Traces__KeepOneIn", builder.Configuration["Telemetry:Traces:KeepOneIn"] ?? "10")
             .WithHttpHealthCheck("/health", endpointName: "http")
             .WithApiReference();
     }

@@ -1,10 +1,13 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -46,7 +49,14 @@ public static class Telemetry
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+            // Each signal's exporter on its own, so traces can pass through TraceSampling first.
+            var sampling = builder.Configuration.GetSection(TraceSamplingOptions.SectionName).Get<TraceSamplingOptions>() ?? new TraceSamplingOptions();
+            builder.Services.AddOpenTelemetry()
+                .WithLogging(logging => logging.AddOtlpExporter())
+                .WithMetrics(metrics => metrics.AddOtlpExporter())
+                .WithTracing(tracing => tracing.AddProcessor(services => new TraceSampling(
+                    new BatchActivityExportProcessor(new OtlpTraceExporter(new OtlpExporterOptions())), sampling,
+                    services.GetService<TimeProvider>() ?? TimeProvider.System)));
         }
 
         return builder;

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using InclusionServices.ServiceDefaults;
+using OpenTelemetry;
+
+namespace InclusionServices.Tests.Platform;
+
+/// <summary>Which traces reach the dashboard when sampling is on: failed, slow, and the chosen one in N.</summary>
+public sealed class TraceSamplingTests : IDisposable
+{
+    private const int KeepOneIn = 1000;
+    private readonly ActivitySource _source = new($"TraceSamplingTests.{Guid.NewGuid():N}");
+    private readonly ActivityListener _listener;
+    private readonly Exported _exported = new();
+
+    public TraceSamplingTests()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source == _source,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    private TraceSampling Sampling(int keepOneIn = KeepOneIn) =>
+        new(_exported, new TraceSamplingOptions { KeepOneIn = keepOneIn, SlowerThan = TimeSpan.FromSeconds(1) }, TimeProvider.System);
+
+    /// <summary>A trace id whose random half is <paramref name="value"/>: chosen when it divides by KeepOneIn.</summary>
+    private static ActivityTraceId TraceId(ulong value)
+    {
+        var bytes = new byte[16];
+        Random.Shared.NextBytes(bytes.AsSpan(0, 8));
+        BitConverter.TryWriteBytes(bytes.AsSpan(8), value);
+        return ActivityTraceId.CreateFromBytes(bytes);
+    }
+
+    /// <summary>A request that arrived from outside (a remote parent), with two database calls inside it.</summary>
+    private List<Activity> Request(TraceSampling sampling, ActivityTraceId trace, Action<Activity>? root = null, Action<Activity>? child = null,
+        TimeSpan? took = null)
+    {
+        var caller = new ActivityContext(trace, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded, isRemote: true);
+        var request = _source.StartActivity("request", ActivityKind.Server, caller)!;
+        if (took is { } duration)
+        {
+            request.SetStartTime(DateTime.UtcNow - duration);
+        }
+        var spans = new List<Activity>();
+        for (var i = 0; i < 2; i++)
+        {
+            var query = _source.StartActivity($"query {i}", ActivityKind.Client)!;
+            if (i == 1)
+            {
+                child?.Invoke(query);
+            }
+            query.Stop();
+            sampling.OnEnd(query);
+            spans.Add(query);
+        }
+        root?.Invoke(request);
+        request.Stop();
+        sampling.OnEnd(request);
+        spans.Add(request);
+        return spans;
+    }
+
+    [Fact]
+    public void An_ordinary_quick_trace_not_chosen_is_dropped_whole()
+    {
+        Request(Sampling(), TraceId(1));
+        Assert.Empty(_exported.Spans);
+    }
+
+    [Fact]
+    public void A_trace_with_an_error_in_any_span_is_kept_whole()
+    {
+        var spans = Request(Sampling(), TraceId(1), child: query => query.SetStatus(ActivityStatusCode.Error, "deadlock"));
+        Assert.Equal(spans, _exported.Spans);
+    }
+
+    [Fact]
+    public void A_call_that_answered_a_grpc_error_is_kept()
+    {
+        var spans = Request(Sampling(), TraceId(1), root: request => request.SetTag("rpc.grpc.status_code", 3));
+        Assert.Equal(spans, _exported.Spans);
+    }
+
+    [Fact]
+    public void A_slow_trace_is_kept()
+    {
+        var spans = Request(Sampling(), TraceId(1), took: TimeSpan.FromSeconds(2));
+        Assert.Equal(spans, _exported.Spans);
+    }
+
+    [Fact]
+    public void One_in_n_ordinary_traces_is_kept_and_the_same_one_in_every_service()
+    {
+        var chosen = TraceId(KeepOneIn * 7);
+        Assert.True(TraceSampling.IsChosen(chosen, KeepOneIn));
+        var spans = Request(Sampling(), chosen);
+        Assert.Equal(spans, _exported.Spans);
+    }
+
+    [Fact]
+    public void With_sampling_off_every_span_is_exported_as_it_ends()
+    {
+        var spans = Request(Sampling(keepOneIn: 1), TraceId(1));
+        Assert.Equal(spans, _exported.Spans);
+    }
+
+    [Fact]
+    public void Work_that_ends_after_its_dropped_request_is_dropped_unless_it_fails()
+    {
+        var sampling = Sampling();
+        var caller = new ActivityContext(TraceId(1), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded, isRemote: true);
+        var request = _source.StartActivity("request", ActivityKind.Server, caller)!;
+        // Started inside the request, ended after it was answered.
+        var late = _source.StartActivity("late write")!;
+        Activity.Current = request;
+        var failing = _source.StartActivity("late failure")!;
+        Activity.Current = request;
+        Assert.Same(request, late.Parent);
+        request.Stop();
+        sampling.OnEnd(request);
+
+        late.Stop();
+        sampling.OnEnd(late);
+        Assert.Empty(_exported.Spans);
+
+        failing.SetStatus(ActivityStatusCode.Error);
+        failing.Stop();
+        sampling.OnEnd(failing);
+        Assert.Equal([failing], _exported.Spans);
+    }
+
+    public void Dispose()
+    {
+        _listener.Dispose();
+        _source.Dispose();
+    }
+
+    private sealed class Exported : BaseProcessor<Activity>
+    {
+        public List<Activity> Spans { get; } = [];
+
+        public override void OnEnd(Activity data) => Spans.Add(data);
+    }
+}
