@@ -13,7 +13,7 @@ public sealed record OutgoingEvent(string Exchange, BasicProperties Properties, 
 /// afterwards, all of them at once. Waiting for each confirm before writing the next held publishing to one event
 /// per broker round trip. Any failure closes the channel; the next batch opens a new one.
 /// </summary>
-public sealed class ConfirmedPublisher(string connectionString, string clientName) : IAsyncDisposable
+public sealed class ConfirmedPublisher(string connectionString, string clientName, TimeSpan timeout) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _open = new(1, 1);
     private IConnection? _connection;
@@ -76,6 +76,9 @@ public sealed class ConfirmedPublisher(string connectionString, string clientNam
                 // A failed batch opens a new connection itself; recovery in the background would race it.
                 AutomaticRecoveryEnabled = false,
                 TopologyRecoveryEnabled = false,
+                // Closing a channel that failed must not hold the dispatcher (and its lock) for the default 20 s.
+                ContinuationTimeout = timeout,
+                RequestedConnectionTimeout = timeout,
             };
             _connection = await factory.CreateConnectionAsync(cancellationToken);
             _channel = await ConfirmChannel.OpenAsync(_connection, cancellationToken);

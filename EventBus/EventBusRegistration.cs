@@ -67,7 +67,7 @@ public static class EventBusRegistration
         }
         if (options.DispatchEvents)
         {
-            builder.Services.AddSingleton(_ => new ConfirmedPublisher(connectionString, $"{queuePrefix} outbox dispatcher"));
+            builder.Services.AddSingleton(_ => new ConfirmedPublisher(connectionString, $"{queuePrefix} outbox dispatcher", options.PublishTimeout));
             builder.Services.AddHostedService<OutboxDispatcher<TDatabase>>();
         }
         return builder;

@@ -96,27 +96,33 @@ public sealed partial class OutboxDispatcher<TDatabase>(
         Exception? firstFailure = null;
         var events = batch.ConvertAll(row => row.ToEvent());
         var activities = events.ConvertAll(StartPublishActivity);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.PublishTimeout);
         try
         {
-            var confirms = await publisher.PublishAsync([.. batch.Select((row, i) => Outgoing(row, events[i], activities[i]))], cancellationToken);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_options.PublishTimeout);
+            var confirms = await publisher.PublishAsync([.. batch.Select((row, i) => Outgoing(row, events[i], activities[i]))], timeout.Token);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Attempts++;
                 try
                 {
                     await confirms[i].WaitAsync(timeout.Token);
-                    batch[i].PublishedAt = time.GetUtcNow();
-                    batch[i].LastError = null;
-                    published++;
+                    // Only an unbroken run from the start of the batch counts as published, so that what follows an
+                    // event the broker did not confirm is published again after it, in sequence order.
+                    if (firstFailure is null)
+                    {
+                        batch[i].PublishedAt = time.GetUtcNow();
+                        batch[i].LastError = null;
+                        published++;
+                    }
                 }
                 catch (Exception exception)
                 {
-                    // Keep what was confirmed, and why the others were not; they are published again after the back-off.
-                    firstFailure ??= exception;
-                    batch[i].LastError = exception.Message.Length > 2000 ? exception.Message[..2000] : exception.Message;
-                    activities[i]?.SetStatus(ActivityStatusCode.Error, exception.Message);
+                    firstFailure ??= exception is OperationCanceledException && !cancellationToken.IsCancellationRequested
+                        ? new TimeoutException($"The broker did not confirm the event within {_options.PublishTimeout}.")
+                        : exception;
+                    batch[i].LastError = Truncated(firstFailure.Message);
+                    activities[i]?.SetStatus(ActivityStatusCode.Error, firstFailure.Message);
                 }
             }
         }
@@ -125,7 +131,8 @@ public sealed partial class OutboxDispatcher<TDatabase>(
             // Not even written: nothing of the batch was published.
             firstFailure = exception;
             batch.ForEach(row => row.Attempts++);
-            batch[0].LastError = exception.Message.Length > 2000 ? exception.Message[..2000] : exception.Message;
+            batch[0].LastError = Truncated(exception.Message);
+            activities.ForEach(activity => activity?.SetStatus(ActivityStatusCode.Error, exception.Message));
         }
         finally
         {
@@ -142,6 +149,8 @@ public sealed partial class OutboxDispatcher<TDatabase>(
         await SaveAsync(database, transaction, published, cancellationToken);
         return published;
     }
+
+    private static string Truncated(string message) => message.Length > 2000 ? message[..2000] : message;
 
     private async Task SaveAsync(TDatabase database, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction,
         int published, CancellationToken cancellationToken)

@@ -54,12 +54,23 @@ public static class Telemetry
             builder.Services.AddOpenTelemetry()
                 .WithLogging(logging => logging.AddOtlpExporter())
                 .WithMetrics(metrics => metrics.AddOtlpExporter())
-                .WithTracing(tracing => tracing.AddProcessor(services => new TraceSampling(
-                    new BatchActivityExportProcessor(new OtlpTraceExporter(new OtlpExporterOptions())), sampling,
+                .WithTracing(tracing => tracing.AddProcessor(services => new TraceSampling(TraceExport(), sampling,
                     services.GetService<TimeProvider>() ?? TimeProvider.System)));
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// The OTLP trace exporter as AddOtlpExporter would make it: endpoint, headers and protocol from the OTEL_EXPORTER_OTLP_*
+    /// variables, batching from OTEL_BSP_* (Aspire asks for a 1 s delay, not the default 5 s).
+    /// </summary>
+    private static BatchActivityExportProcessor TraceExport()
+    {
+        var options = new OtlpExporterOptions();
+        var batch = options.BatchExportProcessorOptions;
+        return new BatchActivityExportProcessor(new OtlpTraceExporter(options), batch.MaxQueueSize, batch.ScheduledDelayMilliseconds,
+            batch.ExporterTimeoutMilliseconds, batch.MaxExportBatchSize);
     }
 
     internal static bool IsProbe(PathString path) =>

@@ -18,26 +18,33 @@ public sealed class TraceSamplingOptions
 
 /// <summary>
 /// Chooses which traces are exported, after they end: every trace with a failed call or an error in any span, every
-/// slow one, and one in <see cref="TraceSamplingOptions.KeepOneIn"/> of the rest. A span waits here until the span that
-/// began its trace in this process (a request, a consumed event, a publish) has ended, then its whole trace is exported
-/// or dropped together. The "one in N" is chosen from the trace id, so every service keeps the same ordinary traces and
-/// they show whole on the dashboard. Tracing under load cost a third of a core in the dashboard alone.
+/// slow one, and one in <see cref="TraceSamplingOptions.KeepOneIn"/> of the rest. A span waits here until the span
+/// that began its part of the trace in this process (its local root: a request, a consumed event, a publish) has
+/// ended, then that part is exported or dropped whole. The "one in N" is chosen from the trace id, so every service
+/// keeps the same ordinary traces and they show whole on the dashboard. Tracing every request under load cost a third
+/// of a core in the dashboard alone.
 /// </summary>
+/// <remarks>
+/// A composite processor holding the exporter's own processor, so the exporter still learns the service's resource
+/// (name, instance) from the tracer provider. Any processor added after this one would sit inside it and see only the
+/// spans kept.
+/// </remarks>
 public sealed class TraceSampling : CompositeProcessor<Activity>
 {
-    // Spans and decisions older than this are settled by the sweep (a span whose root never ended, say).
+    // A local root's state is forgotten this long after its last span ended (a span whose root never ended, say).
     private static readonly TimeSpan Settled = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(10);
 
     private readonly TraceSamplingOptions _options;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<ActivityTraceId, Waiting> _waiting = new();
-    private readonly ConcurrentDictionary<ActivityTraceId, Decision> _decided = new();
-    private long _ended;
+    private readonly ConcurrentDictionary<(ActivityTraceId Trace, ActivitySpanId Root), LocalTrace> _traces = new();
+    private long _lastSweep;
 
     public TraceSampling(BaseProcessor<Activity> export, TraceSamplingOptions options, TimeProvider time) : base([export])
     {
         _options = options;
         _time = time;
+        _lastSweep = time.GetTimestamp();
     }
 
     public override void OnEnd(Activity data)
@@ -47,61 +54,38 @@ public sealed class TraceSampling : CompositeProcessor<Activity>
             base.OnEnd(data);
             return;
         }
-        var trace = data.TraceId;
-        if (data.Parent is null)
+        try
         {
-            EndLocalRoot(data, trace);
-        }
-        else if (_decided.TryGetValue(trace, out var decision))
-        {
-            // Its root has ended already (work left running after the request was answered).
-            if (decision.Keep || IsFailure(data))
+            var root = data;
+            while (root.Parent is not null)
             {
-                base.OnEnd(data);
+                root = root.Parent;
             }
+            var local = _traces.GetOrAdd((data.TraceId, root.SpanId), _ => new LocalTrace());
+            var export = root == data
+                ? local.RootEnded(data, keep: IsFailure(data) || data.Duration >= _options.SlowerThan || IsChosen(data.TraceId, _options.KeepOneIn),
+                    _time.GetUtcNow())
+                : local.SpanEnded(data, IsFailure(data), _time.GetUtcNow());
+            export.ForEach(base.OnEnd);
+            SweepNowAndThen();
         }
-        else
+        catch (Exception)
         {
-            var waiting = _waiting.GetOrAdd(trace, _ => new Waiting(_time.GetUtcNow()));
-            lock (waiting)
-            {
-                waiting.Spans.Add(data);
-                waiting.Failed |= IsFailure(data);
-            }
-        }
-        if (Interlocked.Increment(ref _ended) % 4096 == 0)
-        {
-            Sweep();
+            // Telemetry must never fail the work it observes: this runs inside Activity.Stop.
         }
     }
 
-    private void EndLocalRoot(Activity root, ActivityTraceId trace)
-    {
-        List<Activity> spans = [];
-        var failed = IsFailure(root);
-        if (_waiting.TryRemove(trace, out var waiting))
-        {
-            lock (waiting)
-            {
-                spans = waiting.Spans;
-                failed |= waiting.Failed;
-            }
-        }
-        var keep = failed || root.Duration >= _options.SlowerThan || IsChosen(trace, _options.KeepOneIn)
-                   || (_decided.TryGetValue(trace, out var earlier) && earlier.Keep);
-        _decided[trace] = new Decision(keep, _time.GetUtcNow());
-        if (keep)
-        {
-            spans.ForEach(base.OnEnd);
-            base.OnEnd(root);
-        }
-    }
-
-    /// <summary>A failed call or an error anywhere: a span marked as an error, or a gRPC or HTTP status other than success.</summary>
+    /// <summary>
+    /// A failed call or an error anywhere: a span marked as an error, a gRPC status other than OK (grpc-dotnet's own tag
+    /// on a server span, the instrumentation's on a client span), or an HTTP status of 400 or more.
+    /// </summary>
     public static bool IsFailure(Activity span) =>
         span.Status == ActivityStatusCode.Error
-        || span.GetTagItem("rpc.grpc.status_code") is { } grpc && grpc.ToString() is not ("0" or null)
+        || IsNonZero(span.GetTagItem("grpc.status_code"))
+        || IsNonZero(span.GetTagItem("rpc.grpc.status_code"))
         || span.GetTagItem("http.response.status_code") is int http && http >= 400;
+
+    private static bool IsNonZero(object? status) => status is not null && status.ToString() is not ("0" or "");
 
     /// <summary>One in <paramref name="keepOneIn"/> trace ids, the same in every process.</summary>
     public static bool IsChosen(ActivityTraceId trace, int keepOneIn)
@@ -112,37 +96,94 @@ public sealed class TraceSampling : CompositeProcessor<Activity>
         return BitConverter.ToUInt64(bytes[8..]) % (ulong)keepOneIn == 0;
     }
 
-    private void Sweep()
+    protected override bool OnForceFlush(int timeoutMilliseconds)
     {
-        var before = _time.GetUtcNow() - Settled;
-        foreach (var (trace, decision) in _decided)
+        ExportWaitingFailures(DateTimeOffset.MaxValue);
+        return base.OnForceFlush(timeoutMilliseconds);
+    }
+
+    protected override bool OnShutdown(int timeoutMilliseconds)
+    {
+        ExportWaitingFailures(DateTimeOffset.MaxValue);
+        return base.OnShutdown(timeoutMilliseconds);
+    }
+
+    private void SweepNowAndThen()
+    {
+        var last = Interlocked.Read(ref _lastSweep);
+        if (_time.GetElapsedTime(last) >= SweepEvery && Interlocked.CompareExchange(ref _lastSweep, _time.GetTimestamp(), last) == last)
         {
-            if (decision.At < before)
+            ExportWaitingFailures(_time.GetUtcNow() - Settled);
+        }
+    }
+
+    /// <summary>Forgets local traces untouched since <paramref name="before"/>, exporting what failed in those never decided.</summary>
+    private void ExportWaitingFailures(DateTimeOffset before)
+    {
+        foreach (var (key, local) in _traces)
+        {
+            if (local.IsUntouchedSince(before) && _traces.TryRemove(key, out _))
             {
-                _decided.TryRemove(trace, out _);
+                local.Settle().ForEach(base.OnEnd);
             }
         }
-        foreach (var (trace, waiting) in _waiting)
+    }
+
+    /// <summary>The spans of one local root, and whether it was kept, once it ended. Every change under its own lock.</summary>
+    private sealed class LocalTrace
+    {
+        private readonly Lock _gate = new();
+        private List<Activity> _waiting = [];
+        private bool _failed;
+        private bool? _kept;
+        private DateTimeOffset _touched = DateTimeOffset.MinValue;
+
+        public List<Activity> SpanEnded(Activity span, bool failed, DateTimeOffset now)
         {
-            if (waiting.Since < before && _waiting.TryRemove(trace, out _))
+            lock (_gate)
             {
-                lock (waiting)
+                _touched = now;
+                if (_kept is { } kept)
                 {
-                    if (waiting.Failed)
-                    {
-                        waiting.Spans.ForEach(base.OnEnd);
-                    }
+                    // Its root has ended already (work left running after the request was answered).
+                    return kept || failed ? [span] : [];
                 }
+                _waiting.Add(span);
+                _failed |= failed;
+                return [];
+            }
+        }
+
+        public List<Activity> RootEnded(Activity root, bool keep, DateTimeOffset now)
+        {
+            lock (_gate)
+            {
+                _touched = now;
+                _kept = keep || _failed;
+                var waiting = _waiting;
+                _waiting = [];
+                return _kept.Value ? [.. waiting, root] : [];
+            }
+        }
+
+        public bool IsUntouchedSince(DateTimeOffset before)
+        {
+            lock (_gate)
+            {
+                return _touched < before;
+            }
+        }
+
+        /// <summary>Never decided: what waits is exported if any of it failed.</summary>
+        public List<Activity> Settle()
+        {
+            lock (_gate)
+            {
+                var waiting = _failed && _kept is null ? _waiting : [];
+                _waiting = [];
+                _kept ??= false;
+                return waiting;
             }
         }
     }
-
-    private sealed class Waiting(DateTimeOffset since)
-    {
-        public DateTimeOffset Since { get; } = since;
-        public List<Activity> Spans { get; } = [];
-        public bool Failed { get; set; }
-    }
-
-    private readonly record struct Decision(bool Keep, DateTimeOffset At);
 }

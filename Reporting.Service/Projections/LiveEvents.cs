@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Inclusion.Events.V1;
 using InclusionServices.Reporting.Storage;
 using InclusionServices.ServiceDefaults;
+using Npgsql;
 
 namespace InclusionServices.Reporting.Projections;
 
@@ -12,7 +13,8 @@ namespace InclusionServices.Reporting.Projections;
 /// every exclusion adds to (the "all schools" counts) and on their producer's position, each held until its commit;
 /// one writer taking what has arrived writes each hot row once per batch and commits once, however fast events come.
 /// An event is acknowledged to the broker only after its batch has committed, so nothing acknowledged is lost.
-/// If a batch fails, its events are applied again one by one, so one bad event fails alone.
+/// If a batch fails, its events are applied again one by one, so one bad event fails alone (unless the database itself
+/// failed: then all go back to MassTransit's retries at once).
 /// </summary>
 public sealed class LiveEvents(IServiceScopeFactory scopes, ILogger<LiveEvents> logger) : BackgroundService
 {
@@ -25,7 +27,8 @@ public sealed class LiveEvents(IServiceScopeFactory scopes, ILogger<LiveEvents> 
     /// <summary>Completes when the event's batch has committed; throws what applying it alone threw.</summary>
     public async Task ApplyAsync(IIntegrationEvent integrationEvent, CancellationToken cancellationToken)
     {
-        var delivery = new Delivery(integrationEvent, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var delivery = new Delivery(integrationEvent, Activity.Current?.Context ?? default,
+            new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_delivered.Writer.TryWrite(delivery))
         {
             throw new OperationCanceledException("Reporting is stopping; the event stays on its queue.");
@@ -70,16 +73,18 @@ public sealed class LiveEvents(IServiceScopeFactory scopes, ILogger<LiveEvents> 
     {
         try
         {
-            await ApplyInOneTransactionAsync(batch.ConvertAll(d => d.Event), cancellationToken);
+            await ApplyInOneTransactionAsync(batch, cancellationToken);
             batch.ForEach(d => d.Applied.TrySetResult());
             return;
         }
-        catch (Exception error) when (batch.Count > 1 && !cancellationToken.IsCancellationRequested)
+        catch (Exception error) when (batch.Count > 1 && !cancellationToken.IsCancellationRequested && !IsTransient(error))
         {
             logger.LogDebug(error, "A batch of {Count} live events failed; applying them one by one", batch.Count);
         }
         catch (Exception error)
         {
+            // The database is unreachable, or the batch met a deadlock: every delivery goes back to MassTransit's retries
+            // at once, rather than each waiting out the same failure alone.
             batch.ForEach(d => d.Applied.TrySetException(error));
             return;
         }
@@ -87,7 +92,7 @@ public sealed class LiveEvents(IServiceScopeFactory scopes, ILogger<LiveEvents> 
         {
             try
             {
-                await ApplyInOneTransactionAsync([delivery.Event], cancellationToken);
+                await ApplyInOneTransactionAsync([delivery], cancellationToken);
                 delivery.Applied.TrySetResult();
             }
             catch (Exception error)
@@ -97,18 +102,47 @@ public sealed class LiveEvents(IServiceScopeFactory scopes, ILogger<LiveEvents> 
         }
     }
 
-    private async Task ApplyInOneTransactionAsync(IReadOnlyList<IIntegrationEvent> events, CancellationToken cancellationToken)
+    /// <summary>A failure of the database rather than of an event: the connection, a restart, a deadlock.</summary>
+    private static bool IsTransient(Exception error)
     {
-        using var activity = Source.StartActivity("apply live events");
-        activity?.SetTag("inclusion.events.count", events.Count);
-        await using var scope = scopes.CreateAsyncScope();
-        var database = scope.ServiceProvider.GetRequiredService<ReportingDatabase>();
-        var projector = scope.ServiceProvider.GetRequiredService<Projector>();
-        await using var transaction = await database.Database.BeginTransactionAsync(cancellationToken);
-        await ReadModelLock.ShareAsync(database, cancellationToken);
-        await projector.ApplyBatchAsync(events, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        for (var cause = error; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is NpgsqlException { IsTransient: true } or TimeoutException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
-    private sealed record Delivery(IIntegrationEvent Event, TaskCompletionSource Applied);
+    /// <summary>
+    /// One transaction. Its span continues the consumer's trace when it applies one delivery, and links to each
+    /// consumer's trace when it applies several.
+    /// </summary>
+    private async Task ApplyInOneTransactionAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken)
+    {
+        using var activity = deliveries.Count == 1
+            ? Source.StartActivity("apply live events", ActivityKind.Internal, deliveries[0].Consumed)
+            : Source.StartActivity("apply live events", ActivityKind.Internal, default(ActivityContext),
+                links: deliveries.Where(d => d.Consumed != default).Select(d => new ActivityLink(d.Consumed)));
+        activity?.SetTag("inclusion.events.count", deliveries.Count);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var database = scope.ServiceProvider.GetRequiredService<ReportingDatabase>();
+            var projector = scope.ServiceProvider.GetRequiredService<Projector>();
+            await using var transaction = await database.Database.BeginTransactionAsync(cancellationToken);
+            await ReadModelLock.ShareAsync(database, cancellationToken);
+            await projector.ApplyBatchAsync([.. deliveries.Select(d => d.Event)], cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Exception error)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, error.Message);
+            throw;
+        }
+    }
+
+    /// <summary>An event MassTransit handed over, the trace of its consumer, and what it waits on.</summary>
+    private sealed record Delivery(IIntegrationEvent Event, ActivityContext Consumed, TaskCompletionSource Applied);
 }

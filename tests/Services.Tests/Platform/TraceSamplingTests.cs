@@ -77,11 +77,48 @@ public sealed class TraceSamplingTests : IDisposable
         Assert.Equal(spans, _exported.Spans);
     }
 
-    [Fact]
-    public void A_call_that_answered_a_grpc_error_is_kept()
+    [Theory]
+    [InlineData("grpc.status_code", "5")] // grpc-dotnet's own tag on the server's span: NOT_FOUND
+    [InlineData("rpc.grpc.status_code", 13)] // the client instrumentation's: INTERNAL
+    public void A_call_that_answered_a_grpc_error_is_kept(string tag, object status)
     {
-        var spans = Request(Sampling(), TraceId(1), root: request => request.SetTag("rpc.grpc.status_code", 3));
+        var spans = Request(Sampling(), TraceId(1), root: request => request.SetTag(tag, status));
         Assert.Equal(spans, _exported.Spans);
+    }
+
+    [Fact]
+    public void A_call_that_answered_ok_is_not_a_failure()
+    {
+        Request(Sampling(), TraceId(1), root: request => request.SetTag("grpc.status_code", "0").SetTag("http.response.status_code", 200));
+        Assert.Empty(_exported.Spans);
+    }
+
+    [Fact]
+    public void Two_requests_of_one_trace_in_one_process_are_decided_apart()
+    {
+        var sampling = Sampling();
+        var trace = TraceId(1);
+        var quick = Request(sampling, trace);
+        var failed = Request(sampling, trace, child: query => query.SetStatus(ActivityStatusCode.Error));
+        Assert.Equal(failed, _exported.Spans);
+        Assert.DoesNotContain(quick[0], _exported.Spans);
+    }
+
+    [Fact]
+    public void A_failed_span_whose_root_never_ends_is_exported_at_shutdown()
+    {
+        var sampling = Sampling();
+        var caller = new ActivityContext(TraceId(1), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded, isRemote: true);
+        using var request = _source.StartActivity("request", ActivityKind.Server, caller)!;
+        var query = _source.StartActivity("query")!;
+        query.SetStatus(ActivityStatusCode.Error);
+        query.Stop();
+        sampling.OnEnd(query);
+        Assert.Empty(_exported.Spans);
+
+        sampling.Shutdown();
+        Assert.Equal([query], _exported.Spans);
+        Activity.Current = null;
     }
 
     [Fact]
@@ -130,6 +167,7 @@ public sealed class TraceSamplingTests : IDisposable
         failing.Stop();
         sampling.OnEnd(failing);
         Assert.Equal([failing], _exported.Spans);
+        Activity.Current = null;
     }
 
     public void Dispose()
