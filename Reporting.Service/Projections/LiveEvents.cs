@@ -8,11 +8,11 @@ using Npgsql;
 namespace InclusionServices.Reporting.Projections;
 
 /// <summary>
-/// Applies live events in batches: every event delivered while the last batch was being written goes into one
-/// transaction, then each delivery is acknowledged. Applied one transaction each, concurrent events queued on the rows
-/// every exclusion adds to (the "all schools" counts) and on their producer's position, each held until its commit;
-/// one writer taking what has arrived writes each hot row once per batch and commits once, however fast events come.
-/// An event is acknowledged to the broker only after its batch has committed, so nothing acknowledged is lost.
+/// Applies live events in batches. Every event delivered while the last batch was being written goes into the next
+/// transaction, and each delivery is acknowledged only once that transaction has committed, so nothing acknowledged is
+/// lost. Why: every exclusion adds to the same "all schools" count rows, and every event moves its producer's position;
+/// applied one transaction each, concurrent events queued on those rows until each other's commit. One writer taking
+/// whatever has arrived writes them once per batch and commits once, however fast events come.
 /// If a batch fails, its events are applied again one by one, so one bad event fails alone (unless the database itself
 /// failed: then all go back to MassTransit's retries at once).
 /// </summary>
