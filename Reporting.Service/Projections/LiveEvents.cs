@@ -16,7 +16,7 @@ namespace InclusionServices.Reporting.Projections;
 /// If a batch fails, its events are applied again one by one, so one bad event fails alone (unless the database itself
 /// failed: then all go back to MassTransit's retries at once).
 /// </summary>
-public sealed class LiveEvents(IServiceScopeFactory scopes, ILogger<LiveEvents> logger) : BackgroundService
+public sealed class LiveEvents(IServiceScopeFactory scopes, ProjectorMetrics metrics, ILogger<LiveEvents> logger) : BackgroundService
 {
     /// <summary>At most this many events in one transaction, so a burst does not hold the read models for long.</summary>
     public const int MaxBatch = 200;
@@ -48,6 +48,7 @@ public sealed class LiveEvents(IServiceScopeFactory scopes, ILogger<LiveEvents> 
                 {
                     batch.Add(delivery);
                 }
+                metrics.TakenTogether(batch.Count);
                 await ApplyAsync(batch, stoppingToken);
             }
         }

@@ -125,6 +125,7 @@ public sealed class ProjectorMetrics
     public const string MeterName = Telemetry.SourcePrefix + "Reporting";
     private readonly Counter<long> _applied;
     private readonly Histogram<double> _lag;
+    private readonly Histogram<int> _batch;
     private readonly TimeProvider _time;
 
     public ProjectorMetrics(IMeterFactory meters, TimeProvider time)
@@ -134,8 +135,13 @@ public sealed class ProjectorMetrics
         _lag = meter.CreateHistogram<double>("inclusion.reporting.event_lag", "s",
             "From an event's commit in its service to its effect in Reporting's read models",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] });
+        _batch = meter.CreateHistogram<int>("inclusion.reporting.live_batch_size", "{event}",
+            "Live events taken together into one transaction",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200] });
         _time = time;
     }
+
+    public void TakenTogether(int events) => _batch.Record(events);
 
     public void Applied(string eventType, DateTimeOffset occurredAt)
     {
