@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using RabbitMQ.Client;
-using RabbitMQ.Client.Events;
 
 namespace InclusionServices.EventBus;
 
@@ -146,9 +145,7 @@ public sealed class ConfirmedPublisher(string connectionString, string clientNam
         {
             if (_declared.Add(outgoing.Exchange))
             {
-                // Declared as MassTransit and PublishedExchanges declare them (durable fanout), so they never disagree.
-                await _channel.ExchangeDeclareAsync(outgoing.Exchange, ExchangeType.Fanout, durable: true, autoDelete: false,
-                    cancellationToken: cancellationToken);
+                await PublishedExchanges.DeclareAsync(_channel, outgoing.Exchange, cancellationToken);
             }
             var confirmed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _unconfirmed[await _channel.GetNextPublishSequenceNumberAsync(cancellationToken)] = confirmed;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Text;
 using Inclusion.Events.V1;
 using InclusionServices.ServiceDefaults;
-using System.Text;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

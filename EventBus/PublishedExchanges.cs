@@ -49,10 +49,13 @@ public sealed partial class PublishedExchanges(
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
         foreach (var exchange in exchanges)
         {
-            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false,
-                cancellationToken: cancellationToken);
+            await DeclareAsync(channel, exchange, cancellationToken);
         }
     }
+
+    /// <summary>An event's exchange as every part of the suite declares it (durable fanout), so declarations never disagree.</summary>
+    internal static Task DeclareAsync(IChannel channel, string exchange, CancellationToken cancellationToken) =>
+        channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Declared the exchanges of the {Count} events this service publishes")]
     private static partial void LogDeclared(ILogger logger, int count);

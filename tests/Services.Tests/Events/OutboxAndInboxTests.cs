@@ -26,6 +26,22 @@ public sealed class OutboxAndInboxTests
         Capacity = capacity,
     };
 
+    /// <summary>Records <paramref name="transactions"/> × <paramref name="each"/> provider events in the bench's outbox.</summary>
+    private static async Task RecordProvidersAsync(TallyBench bench, int transactions, int each)
+    {
+        for (var transaction = 0; transaction < transactions; transaction++)
+        {
+            await bench.WithDatabase(async db =>
+            {
+                for (var i = 0; i < each; i++)
+                {
+                    db.RecordEvent(Provider(capacity: 2), $"providers/{transaction}-{i}", DateTimeOffset.UtcNow);
+                }
+                return await db.SaveChangesAsync();
+            });
+        }
+    }
+
     [Fact]
     public async Task An_event_delivered_three_times_is_applied_once()
     {
@@ -82,17 +98,7 @@ public sealed class OutboxAndInboxTests
         await using var first = await TallyBench.StartAsync(database, broker);
         await using var second = await TallyBench.StartAsync(database, broker);
 
-        for (var batch = 0; batch < 10; batch++)
-        {
-            await first.WithDatabase(async db =>
-            {
-                for (var i = 0; i < 100; i++)
-                {
-                    db.RecordEvent(Provider(capacity: 2), $"providers/{batch}-{i}", DateTimeOffset.UtcNow);
-                }
-                return await db.SaveChangesAsync();
-            });
-        }
+        await RecordProvidersAsync(first, transactions: 10, each: 100);
 
         var received = new List<BasicGetResult>();
         await Eventually.HoldsAsync(async () =>
@@ -128,17 +134,7 @@ public sealed class OutboxAndInboxTests
         await using var bench = await TallyBench.StartAsync(TestServers.NewDatabase("lost-mid-batch"),
             new UriBuilder(broker) { Port = relay.Port }.Uri.ToString(), consume: false);
         const int events = 4000;
-        for (var batch = 0; batch < events / 500; batch++)
-        {
-            await bench.WithDatabase(async db =>
-            {
-                for (var i = 0; i < 500; i++)
-                {
-                    db.RecordEvent(Provider(capacity: 2), $"providers/{batch}-{i}", DateTimeOffset.UtcNow);
-                }
-                return await db.SaveChangesAsync();
-            });
-        }
+        await RecordProvidersAsync(bench, transactions: events / 500, each: 500);
 
         // Cut while batches are on the wire, then let the broker back after a moment.
         await Eventually.HoldsAsync(async () => await plain.QueueLengthAsync(counted) >= 300, "publishing has begun", seconds: 30);
