@@ -19,7 +19,7 @@ try
         .WithReference(referrals).WithReference(meetings).WithReference(placements)
         .WithRebuildCommand(tokens);
     // ./run.sh --demo seeds the demonstration year once the suite is healthy; the dashboard command does it any time.
-    builder.AddDemoData(new Dictionary<string, IResourceBuilder<ProjectResource>>
+    builder.AddDemoData(new Dictionary<string, IResourceBuilder<InclusionServiceResource>>
     {
         ["referrals"] = referrals, ["meetings"] = meetings, ["placements"] = placements, ["reporting"] = reporting,
     }, tokens, seedAtStart: args.Contains("--demo"));

@@ -25,7 +25,7 @@ internal static class DashboardCommands
     private static readonly string[] Roles = ["officer", "manager", "analyst", "school", "service"];
 
     /// <summary>Links to the service's API reference page and OpenAPI document, and a command that shows them.</summary>
-    public static IResourceBuilder<ProjectResource> WithApiReference(this IResourceBuilder<ProjectResource> service) => service
+    public static IResourceBuilder<InclusionServiceResource> WithApiReference(this IResourceBuilder<InclusionServiceResource> service) => service
         .WithUrlForEndpoint("http", endpoint => new ResourceUrlAnnotation { Url = "/scalar/v1", DisplayText = "API reference (HTTP/JSON)" })
         .WithCommand("open-api-reference", "API reference", context =>
             {
@@ -47,7 +47,7 @@ internal static class DashboardCommands
             });
 
     /// <summary>"Mint a token" on the referrals resource: a bearer token for a chosen role, shown once.</summary>
-    public static IResourceBuilder<ProjectResource> WithMintTokenCommand(this IResourceBuilder<ProjectResource> referrals, TokenTrust tokens) =>
+    public static IResourceBuilder<InclusionServiceResource> WithMintTokenCommand(this IResourceBuilder<InclusionServiceResource> referrals, TokenTrust tokens) =>
         referrals.WithCommand("mint-token", "Mint a token", context =>
             {
                 if (tokens.SigningKey is null)
@@ -88,7 +88,7 @@ internal static class DashboardCommands
             });
 
     /// <summary>"Rebuild read models" on the reporting resource: ReadModels/RebuildReadModels as a manager.</summary>
-    public static IResourceBuilder<ProjectResource> WithRebuildCommand(this IResourceBuilder<ProjectResource> reporting, TokenTrust tokens) =>
+    public static IResourceBuilder<InclusionServiceResource> WithRebuildCommand(this IResourceBuilder<InclusionServiceResource> reporting, TokenTrust tokens) =>
         reporting.WithCommand("rebuild-read-models", "Rebuild read models", async context =>
             {
                 if (tokens.SigningKey is null)
@@ -123,7 +123,7 @@ internal static class DashboardCommands
     /// "Seed demonstration data" on the referrals resource, and the same once the suite is healthy when the app host is
     /// started with --demo (./run.sh --demo).
     /// </summary>
-    public static void AddDemoData(this IDistributedApplicationBuilder builder, IReadOnlyDictionary<string, IResourceBuilder<ProjectResource>> services,
+    public static void AddDemoData(this IDistributedApplicationBuilder builder, IReadOnlyDictionary<string, IResourceBuilder<InclusionServiceResource>> services,
         TokenTrust tokens, bool seedAtStart)
     {
         services["referrals"].WithCommand("seed-demo-data", "Seed demonstration data", async context =>
@@ -160,7 +160,7 @@ internal static class DashboardCommands
         });
     }
 
-    private static async Task SeedWhenHealthyAsync(IServiceProvider host, IReadOnlyDictionary<string, IResourceBuilder<ProjectResource>> services,
+    private static async Task SeedWhenHealthyAsync(IServiceProvider host, IReadOnlyDictionary<string, IResourceBuilder<InclusionServiceResource>> services,
         TokenTrust tokens, CancellationToken cancellationToken)
     {
         var notifications = host.GetRequiredService<ResourceNotificationService>();
@@ -184,7 +184,7 @@ internal static class DashboardCommands
         }
     }
 
-    private static async Task<DemoSummary> SeedAsync(IReadOnlyDictionary<string, IResourceBuilder<ProjectResource>> services, TokenTrust tokens,
+    private static async Task<DemoSummary> SeedAsync(IReadOnlyDictionary<string, IResourceBuilder<InclusionServiceResource>> services, TokenTrust tokens,
         CancellationToken cancellationToken)
     {
         using var referrals = GrpcChannel.ForAddress(services["referrals"].GetEndpoint("grpc").Url);

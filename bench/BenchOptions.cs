@@ -17,10 +17,10 @@ public sealed record BenchOptions(string Postgres, Uri RabbitMqManagement, Uri R
         var repository = FindRepository();
         string Secret(string file) => File.ReadAllText(Path.Combine(repository, ".local", "run", file)).Trim();
         var postgres = given.GetValueOrDefault("postgres")
-            ?? new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = 55432, Username = "postgres", Password = Secret("postgres/password") }.ConnectionString;
+            ?? new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = 28432, Username = "postgres", Password = Secret("postgres/password") }.ConnectionString;
         var management = new Uri(given.GetValueOrDefault("rabbitmq-management")
-            ?? $"http://inclusion:{Uri.EscapeDataString(Secret("rabbitmq/password"))}@127.0.0.1:55673/");
-        var amqp = new Uri(given.GetValueOrDefault("rabbitmq") ?? $"amqp://{management.UserInfo}@127.0.0.1:{(given.ContainsKey("rabbitmq-management") ? 5672 : 55672)}/");
+            ?? $"http://inclusion:{Uri.EscapeDataString(Secret("rabbitmq/password"))}@127.0.0.1:28673/");
+        var amqp = new Uri(given.GetValueOrDefault("rabbitmq") ?? $"amqp://{management.UserInfo}@127.0.0.1:{(given.ContainsKey("rabbitmq-management") ? 5672 : 28672)}/");
         int Number(string name, int otherwise) => int.Parse(given.GetValueOrDefault(name) ?? otherwise.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
         // The services' gRPC ports as their own appsettings.json give them to a local run.
         var suite = new Dictionary<string, Uri>

@@ -19,9 +19,12 @@ public sealed class InfrastructureSettings
     public string? Mode { get; set; }
     /// <summary>Where local servers keep their data, relative to the app host project (git-ignored).</summary>
     public string DataDirectory { get; set; } = "../.local/run";
-    public int PostgresPort { get; set; } = 55432;
-    public int RabbitMqPort { get; set; } = 55672;
-    public int RabbitMqManagementPort { get; set; } = 55673;
+    // Below Linux's ephemeral range (32768-60999): a listening port in it can be taken a moment before by the local
+    // end of an outgoing connection (55674, the broker's Erlang distribution port, once was, by a connection to
+    // PostgreSQL, and the broker failed to boot).
+    public int PostgresPort { get; set; } = 28432;
+    public int RabbitMqPort { get; set; } = 28672;
+    public int RabbitMqManagementPort { get; set; } = 28673;
 
     public InfrastructureMode ResolveMode()
     {
