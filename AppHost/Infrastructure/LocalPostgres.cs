@@ -43,7 +43,7 @@ internal static class LocalPostgres
         var connectionString = $"Host=127.0.0.1;Port={port};Username={User};Password={password}";
         var healthCheck = $"{name}-accepts-connections";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            healthCheck, _ => new PostgresReadyCheck(connectionString), HealthStatus.Unhealthy, tags: null));
+            healthCheck, _ => new PromptReadyCheck(new PostgresReadyCheck(connectionString)), HealthStatus.Unhealthy, tags: null));
         resource
             .WithEndpoint(name: "tcp", port: port, targetPort: port, scheme: "tcp", isProxied: false)
             .WithHealthCheck(healthCheck)
@@ -66,7 +66,7 @@ internal static class LocalPostgres
         var connectionString = $"Host=127.0.0.1;Port={server.Port};Username={role};Password={password};Database={database}";
         var healthCheck = $"{database}-accepts-{role}";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            healthCheck, _ => new PostgresReadyCheck(connectionString), HealthStatus.Unhealthy, tags: null));
+            healthCheck, _ => new PromptReadyCheck(new PostgresReadyCheck(connectionString)), HealthStatus.Unhealthy, tags: null));
         return builder.AddConnection(database, connectionString, server.Resource.Resource, "PostgresDatabase")
             .WithHealthCheck(healthCheck);
     }

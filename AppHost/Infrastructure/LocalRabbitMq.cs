@@ -71,7 +71,7 @@ internal static class LocalRabbitMq
         var serviceConnectionStrings = servicePasswords.ToDictionary(p => p.Key, p => $"amqp://{p.Key}:{p.Value}@127.0.0.1:{amqpPort}/");
         var healthCheck = $"{name}-accepts-amqp";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            healthCheck, _ => new AmqpReadyCheck(connectionString), HealthStatus.Unhealthy, tags: null));
+            healthCheck, _ => new PromptReadyCheck(new AmqpReadyCheck(connectionString)), HealthStatus.Unhealthy, tags: null));
         resource.WithHealthCheck(healthCheck);
         return new Broker(resource, connectionString, serviceConnectionStrings);
     }
