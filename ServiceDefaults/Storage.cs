@@ -23,7 +23,7 @@ public static partial class Storage
 
     /// <summary>The EF Core options every service uses; design-time factories use them too.</summary>
     public static DbContextOptionsBuilder UseServiceDatabase(this DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(WithPoolLimit(WithoutJit(connectionString))).UseSnakeCaseNamingConvention();
+        options.UseNpgsql(WithPreparedStatements(WithPoolLimit(WithoutJit(connectionString)))).UseSnakeCaseNamingConvention();
 
     /// <summary>Connections a service keeps at most, unless its connection string says otherwise.</summary>
     public const int DefaultMaxPoolSize = 32;
@@ -33,13 +33,33 @@ public static partial class Storage
     /// allows (seen: Referrals alone held 84 and a benchmark was refused "too many clients"). On the suite's two cores,
     /// more than a few dozen statements at once only queue inside PostgreSQL, so a service waits for one of its own.
     /// </summary>
-    public static string WithPoolLimit(string connectionString)
+    public static string WithPoolLimit(string connectionString) =>
+        Names(connectionString, "MAXIMUMPOOLSIZE", "MAXPOOLSIZE")
+            ? connectionString
+            : new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = DefaultMaxPoolSize }.ConnectionString;
+
+    /// <summary>Statements each connection keeps prepared, unless its connection string says otherwise.</summary>
+    public const int DefaultMaxAutoPrepare = 64;
+
+    /// <summary>
+    /// Without preparation PostgreSQL parses and plans every statement each time it is sent: in a log of every
+    /// statement under 100 exclusions a second, parsing and binding took longer than running for most of them (the
+    /// pupil's lookup: 0.13 ms parse, 0.27 ms bind, 0.07 ms run). Npgsql prepares a statement on a connection once it
+    /// has been sent there a few times, and the server keeps its plan.
+    /// </summary>
+    public static string WithPreparedStatements(string connectionString) =>
+        Names(connectionString, "MAXAUTOPREPARE")
+            ? connectionString
+            : new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = DefaultMaxAutoPrepare }.ConnectionString;
+
+    /// <summary>
+    /// Whether the connection string sets one of these keys (any spacing or case): Npgsql's builder cannot tell a value
+    /// given from its default.
+    /// </summary>
+    private static bool Names(string connectionString, params string[] keys)
     {
-        // Npgsql's builder cannot tell a given 100 from its default, so the keys as written are asked (any spacing or case).
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        var named = given.Keys.Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant())
-            .Any(k => k is "MAXIMUMPOOLSIZE" or "MAXPOOLSIZE");
-        return named ? connectionString : new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = DefaultMaxPoolSize }.ConnectionString;
+        return given.Keys.Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant()).Any(keys.Contains);
     }
 
     /// <summary>

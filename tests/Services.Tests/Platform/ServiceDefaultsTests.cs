@@ -177,3 +177,35 @@ public sealed class ConnectionPoolTests
         Assert.Equal(200, PoolOf("Host=db;Database=referralsdb;MaxPoolSize=200"));
     }
 }
+
+public sealed class PreparedStatementTests
+{
+    [Fact]
+    public void A_service_prepares_up_to_64_statements_a_connection_unless_its_connection_string_says_otherwise()
+    {
+        static int PreparedOf(string connectionString) =>
+            new Npgsql.NpgsqlConnectionStringBuilder(Storage.WithPreparedStatements(connectionString)).MaxAutoPrepare;
+
+        Assert.Equal(Storage.DefaultMaxAutoPrepare, PreparedOf("Host=db;Database=referralsdb;Username=referrals"));
+        Assert.Equal(0, PreparedOf("Host=db;Database=referralsdb;Max Auto Prepare=0"));
+        Assert.Equal(8, PreparedOf("Host=db;Database=referralsdb;MaxAutoPrepare=8"));
+    }
+
+    [Fact]
+    public async Task A_statement_sent_again_and_again_through_a_services_database_options_is_prepared_on_the_server()
+    {
+        var options = new DbContextOptionsBuilder().UseServiceDatabase(TestServers.Postgres).Options;
+        await using var database = new DbContext(options);
+        await database.Database.OpenConnectionAsync();
+        for (var i = 0; i < 10; i++)
+        {
+            await database.Database.SqlQuery<int>($"SELECT {i} + 1 AS \"Value\"").ToListAsync();
+        }
+
+        var prepared = await database.Database
+            .SqlQueryRaw<string>("SELECT statement AS \"Value\" FROM pg_prepared_statements")
+            .ToListAsync();
+
+        Assert.Contains(prepared, statement => statement.Contains("+ 1", StringComparison.Ordinal));
+    }
+}
