@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Inclusion.Referrals.V1;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using static InclusionServices.Tests.Referrals.ReferralsData;
 using ReferralsDatabase = ReferralsService::InclusionServices.Referrals.Storage.ReferralsDatabase;
@@ -60,5 +61,16 @@ public sealed class QuietLogTests(ReferralsWithLogs service) : IClassFixture<Ref
         await Task.Delay(1000);
         var errors = service.Logs.Entries.Where(e => e.Level >= LogLevel.Error).ToList();
         Assert.True(errors.Count == 0, string.Join("\n", errors.Select(e => $"{e.Level} {e.Category}: {e.Message}")));
+    }
+
+    [Fact]
+    public void A_call_to_another_service_is_not_logged_line_by_line_but_its_failures_are()
+    {
+        // Meetings and Placements ask Referrals about pupils through this client; the category is IHttpClientFactory's.
+        var logger = service.Services.GetRequiredService<ILoggerFactory>()
+            .CreateLogger("System.Net.Http.HttpClient.PupilsClient.LogicalHandler");
+
+        Assert.False(logger.IsEnabled(LogLevel.Information));
+        Assert.True(logger.IsEnabled(LogLevel.Warning));
     }
 }
