@@ -33,38 +33,66 @@ internal static class InclusionServiceResources
         var migrations = builder.AddExecutable($"{name}-migrations", binary, directory, "--migrate")
             .WithReference(database)
             .WaitFor(database)
-            .WithOtlpExporter()
-            .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "500");
+            .WithSuiteTelemetry();
 
         var service = builder.AddResource(new InclusionServiceResource(name, binary, directory))
-            .WithOtlpExporter()
+            .WithSuiteTelemetry()
             .WithReference(database)
             .WithReference(infrastructure.Broker(name), EventBusConnectionName)
             .WaitFor(infrastructure.BrokerServer)
             .WaitForCompletion(migrations);
-        foreach (var (endpoint, port) in KestrelPorts(project))
+        // Under test (Aspire's testing builder asks for random ports) a service gets free ports, so a test run never
+        // meets a suite started with ./run.sh on the fixed ones.
+        var randomPorts = builder.Configuration.GetValue<bool>("DcpPublisher:RandomizePorts");
+        foreach (var endpoint in KestrelEndpoints(project))
         {
-            service.WithHttpEndpoint(port: port, name: endpoint, isProxied: false);
+            var port = randomPorts ? FreeLoopbackPort() : endpoint.Port;
+            var listenOn = $"http://{endpoint.Host}:{port}";
+            service
+                .WithHttpEndpoint(port: port, name: endpoint.Name, isProxied: false)
+                .WithEndpoint(endpoint.Name, annotation =>
+                {
+                    annotation.TargetHost = endpoint.Host;
+                    annotation.Transport = endpoint.Http2Only ? "http2" : "http";
+                })
+                .WithEnvironment($"Kestrel__Endpoints__{endpoint.Name}__Url", listenOn);
         }
         return tokens.ApplyTo(service)
-            // Services otherwise wait ~10 s at shutdown for an OTLP export to a dashboard that has gone.
-            .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "500")
             // The dashboard gets every failed or slow trace and one in ten of the rest (TraceSampling), not every request.
             .WithEnvironment("Telemetry__Traces__KeepOneIn", builder.Configuration["Telemetry:Traces:KeepOneIn"] ?? "10")
             .WithHttpHealthCheck("/health", endpointName: "http")
             .WithApiReference();
     }
 
-    /// <summary>The service's Kestrel endpoints (name and port) from its appsettings.json, where it will listen.</summary>
-    private static IEnumerable<(string Name, int Port)> KestrelPorts(string projectPath)
+    /// <summary>What every process of a service sends the dashboard, and how.</summary>
+    private static IResourceBuilder<T> WithSuiteTelemetry<T>(this IResourceBuilder<T> resource) where T : IResourceWithEnvironment =>
+        resource.WithOtlpExporter()
+            // Otherwise a process waits ~10 s at shutdown for an export to a dashboard that has gone.
+            .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "500")
+            // As Aspire gives a project resource: an export the dashboard refused for a moment is tried again.
+            .WithEnvironment("OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY", "in_memory")
+            .WithEnvironment("LOGGING__CONSOLE__FORMATTERNAME", "simple");
+
+    private sealed record KestrelEndpoint(string Name, string Host, int Port, bool Http2Only);
+
+    /// <summary>The service's Kestrel endpoints from its appsettings.json (each a loopback address and a fixed port).</summary>
+    private static IEnumerable<KestrelEndpoint> KestrelEndpoints(string projectPath)
     {
         var settings = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(Path.GetDirectoryName(projectPath)!, "appsettings.json"), optional: false)
             .Build();
         foreach (var endpoint in settings.GetSection("Kestrel:Endpoints").GetChildren())
         {
-            yield return (endpoint.Key, new Uri(endpoint["Url"]!).Port);
+            var url = new Uri(endpoint["Url"] ?? throw new InvalidOperationException($"{projectPath}: Kestrel endpoint {endpoint.Key} has no Url."));
+            yield return new KestrelEndpoint(endpoint.Key, url.Host, url.Port, endpoint["Protocols"] == "Http2");
         }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>

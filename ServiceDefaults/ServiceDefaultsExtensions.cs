@@ -38,9 +38,10 @@ public static class ServiceDefaultsExtensions
         // caller that reset its stream while its request was still being read: the caller's choice, not our fault. The
         // call's trace still shows its status on the dashboard.
         builder.Logging.AddFilter("Grpc.AspNetCore.Server.ServerCallHandler", LogLevel.Critical);
-        // IHttpClientFactory logs four Information lines for every call a service makes to another (start, send,
-        // headers, end): under load, most of what the dashboard took in and a share of the caller's CPU. The call's
-        // span already says all of it; its failures still log as warnings.
+        // IHttpClientFactory logs four Information lines for every call a service makes to another (the pipeline's
+        // and the request's start and end): under load, most of what the dashboard took in and a share of the caller's
+        // CPU. The call's span says the same, and a failed call shows there (its status) and in the caller's own
+        // handling of the error; the factory logs nothing above Information, so its lines are all off.
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.AddHttpApi(grpc);
         builder.Services.AddGrpcReflection();

@@ -30,12 +30,17 @@ ensure_prerequisites() {
 
 # Builds the suite (Release) unless no file has changed since the last build this script made: the build's own
 # up-to-date check takes about 4 s, a fifth of a warm start. The fingerprint is every file git would see (tracked or
-# new, not ignored) with its size and time, so an edit, a new file or a deleted one all lead to a build.
+# new, not ignored) with its size and time to the nanosecond, and the SDK's version, so an edit, a new file, a
+# deleted one or another SDK all lead to a build; so does a missing binary.
 build_if_changed() {
   local stamp=.local/build/release-fingerprint
   local fingerprint
   fingerprint=$(source_fingerprint)
-  if [ -n "$fingerprint" ] && [ -f AppHost/bin/Release/net10.0/AppHost.dll ] && [ "$(cat "$stamp" 2>/dev/null)" = "$fingerprint" ]; then
+  local binary built=yes
+  for binary in AppHost/bin/Release/net10.0/AppHost.dll {Referrals,Meetings,Placements,Reporting}.Service/bin/Release/net10.0/*.Service; do
+    [ -f "$binary" ] || built=no
+  done
+  if [ -n "$fingerprint" ] && [ "$built" = yes ] && [ "$(cat "$stamp" 2>/dev/null)" = "$fingerprint" ]; then
     say "Nothing changed since the last build"
     return
   fi
@@ -46,11 +51,14 @@ build_if_changed() {
   printf '%s\n' "$fingerprint" > "$stamp"
 }
 
-# Empty outside a git work tree (a copy without .git): then the suite is always built.
+# Empty outside a git work tree (a copy without .git), or when no file could be read: then the suite is always built.
 source_fingerprint() {
   git rev-parse --is-inside-work-tree >/dev/null 2>&1 || return 0
-  # A tracked file deleted from the work tree cannot be stat'ed: it drops out of the list, which changes the fingerprint.
-  { git ls-files -z --cached --others --exclude-standard | xargs -0 stat -c '%n %s %Y' 2>/dev/null || true; } | sha256sum | cut -d' ' -f1
+  local listing
+  # A tracked file deleted from the work tree cannot be stat'ed: it drops out of the listing, which changes it.
+  listing=$(git ls-files -z --cached --others --exclude-standard | xargs -0 -r stat -c '%n %s %.9Y' -- 2>/dev/null || true)
+  [ -n "$listing" ] || return 0
+  printf '%s\n%s\n' "$(dotnet --version)" "$listing" | sha256sum | cut -d' ' -f1
 }
 
 # What only the tests need: Python with gRPC, protobuf and an AMQP client (the reporting job docs/events.md shows is run
