@@ -28,7 +28,7 @@ ensure_prerequisites() {
   dotnet tool restore >/dev/null
 }
 
-# Builds the suite (Release) unless no file has changed since the last build this script made: the build's own
+# Builds the suite (Release) only when a file has changed since the last build this script made: the build's own
 # up-to-date check takes about 4 s, a fifth of a warm start. The fingerprint is every file git would see (tracked or
 # new, not ignored) with its size and time to the nanosecond, and the SDK's version, so an edit, a new file, a
 # deleted one or another SDK all lead to a build; so does a missing binary.
@@ -36,9 +36,10 @@ build_if_changed() {
   local stamp=.local/build/release-fingerprint
   local fingerprint
   fingerprint=$(source_fingerprint)
-  local binary built=yes
-  for binary in AppHost/bin/Release/net10.0/AppHost.dll {Referrals,Meetings,Placements,Reporting}.Service/bin/Release/net10.0/*.Service; do
-    [ -f "$binary" ] || built=no
+  local service built=yes
+  [ -f AppHost/bin/Release/net10.0/AppHost.dll ] || built=no
+  for service in Referrals Meetings Placements Reporting; do
+    [ -f "$service.Service/bin/Release/net10.0/$service.Service" ] || built=no
   done
   if [ -n "$fingerprint" ] && [ "$built" = yes ] && [ "$(cat "$stamp" 2>/dev/null)" = "$fingerprint" ]; then
     say "Nothing changed since the last build"
