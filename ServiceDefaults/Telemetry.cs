@@ -44,7 +44,8 @@ public static class Telemetry
                     options.Filter = context => !IsProbe(context.Request.Path))
                 .AddGrpcClientInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddEntityFrameworkCoreInstrumentation()
+                // Npgsql traces every command (its text, database, duration, error); EF Core's instrumentation would
+                // trace each one a second time.
                 .AddNpgsql());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
