@@ -23,7 +23,7 @@ public static partial class Storage
 
     /// <summary>The EF Core options every service uses; design-time factories use them too.</summary>
     public static DbContextOptionsBuilder UseServiceDatabase(this DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(WithPreparedStatements(WithPoolLimit(WithoutJit(connectionString)))).UseSnakeCaseNamingConvention();
+        options.UseNpgsql(WithoutSessionReset(WithPreparedStatements(WithPoolLimit(WithoutJit(connectionString))))).UseSnakeCaseNamingConvention();
 
     /// <summary>Connections a service keeps at most, unless its connection string says otherwise.</summary>
     public const int DefaultMaxPoolSize = 32;
@@ -51,6 +51,17 @@ public static partial class Storage
         Names(connectionString, "MAXAUTOPREPARE")
             ? connectionString
             : new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = DefaultMaxAutoPrepare }.ConnectionString;
+
+    /// <summary>
+    /// Npgsql resets a pooled connection's session (settings, cursors, session locks, temporary tables) before its next
+    /// use: seven statements PostgreSQL runs each time a request takes a connection, often two or three times a request.
+    /// The services leave nothing in a session to reset: no SET, no cursors, no temporary tables, and only transaction
+    /// advisory locks, which end with their transaction. Unless the connection string says otherwise, they skip it.
+    /// </summary>
+    public static string WithoutSessionReset(string connectionString) =>
+        Names(connectionString, "NORESETONCLOSE")
+            ? connectionString
+            : new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
 
     /// <summary>
     /// Whether the connection string sets one of these keys (any spacing or case): Npgsql's builder cannot tell a value

@@ -336,9 +336,11 @@ public static class ReportAttributes
     public static async Task<PupilReportAttributes> LoadAsync(ReferralsDatabase database, Guid pupilId, string schoolUrn,
         CancellationToken cancellationToken)
     {
-        var pupil = await database.Pupils.AsNoTracking().SingleAsync(p => p.Id == pupilId, cancellationToken);
-        var phase = await database.Schools.Where(s => s.Urn == schoolUrn).Select(s => s.Phase).SingleAsync(cancellationToken);
-        return Of(pupil, schoolUrn, phase);
+        // One query: every event-producing write pays for this inside its transaction.
+        var found = await database.Pupils.AsNoTracking().Where(p => p.Id == pupilId)
+            .Select(p => new { Pupil = p, Phase = database.Schools.Where(s => s.Urn == schoolUrn).Select(s => s.Phase).First() })
+            .SingleAsync(cancellationToken);
+        return Of(found.Pupil, schoolUrn, found.Phase);
     }
 
     /// <summary>The attributes of a pupil as they now are, at their current school.</summary>
