@@ -25,6 +25,10 @@ public abstract class IdempotentConsumer<TEvent, TDatabase>(TDatabase database, 
         {
             throw new InvalidOperationException($"{typeof(TEvent).Name} has no event id in its metadata.");
         }
+        if (!Concerns(integrationEvent))
+        {
+            return;
+        }
         var consumer = GetType().Name;
         await using var transaction = await database.Database.BeginTransactionAsync(context.CancellationToken);
         var firstDelivery = await database.Database.ExecuteSqlAsync(
@@ -38,6 +42,13 @@ public abstract class IdempotentConsumer<TEvent, TDatabase>(TDatabase database, 
         await database.SaveChangesAsync(context.CancellationToken);
         await transaction.CommitAsync(context.CancellationToken);
     }
+
+    /// <summary>
+    /// Whether the event can change anything here. One that cannot is acknowledged without a transaction or an inbox
+    /// entry (a write and a flushed commit each): ignoring it again on a redelivery changes nothing either. Most of
+    /// what a consumer receives can be this, such as every short suspension a consumer of permanent exclusions hears of.
+    /// </summary>
+    protected virtual bool Concerns(TEvent integrationEvent) => true;
 
     /// <summary>The consumer's effect, made through <see cref="Database"/>; saved and committed with the inbox entry.</summary>
     protected abstract Task ApplyAsync(TEvent integrationEvent, CancellationToken cancellationToken);

@@ -31,6 +31,9 @@ public sealed class MeetingsOptions
 public sealed class ExclusionChangedConsumer(MeetingsDatabase database, SchoolCalendarSource calendars, IOptions<MeetingsOptions> options,
     TimeProvider time) : IdempotentConsumer<ExclusionChanged, MeetingsDatabase>(database, time)
 {
+    protected override bool Concerns(ExclusionChanged changed) =>
+        changed.Step is ExclusionStep.PermanentExclusionRecorded or ExclusionStep.IrpRequested;
+
     protected override async Task ApplyAsync(ExclusionChanged changed, CancellationToken cancellationToken)
     {
         switch (changed.Step)

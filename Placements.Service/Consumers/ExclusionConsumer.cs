@@ -17,6 +17,11 @@ namespace InclusionServices.Placements.Consumers;
 public sealed class ExclusionConsumer(PlacementsDatabase database, TimeProvider time)
     : IdempotentConsumer<ExclusionChanged, PlacementsDatabase>(database, time)
 {
+    /// <summary>A withdrawal, or a recorded exclusion that owes sixth-day provision: nothing else changes a duty.</summary>
+    protected override bool Concerns(ExclusionChanged changed) =>
+        changed.Step == ExclusionStep.Withdrawn
+        || (changed.Step is (ExclusionStep.SuspensionRecorded or ExclusionStep.PermanentExclusionRecorded) && changed.SixthDayProvisionDue.Length > 0);
+
     protected override async Task ApplyAsync(ExclusionChanged changed, CancellationToken cancellationToken)
     {
         var exclusionId = Guid.Parse(changed.Exclusion.AsSpan("exclusions/".Length));
@@ -28,11 +33,6 @@ public sealed class ExclusionConsumer(PlacementsDatabase database, TimeProvider 
             await Database.SixthDayRequirements.Where(r => r.ExclusionId == exclusionId && r.MetByPlacementId == null && r.MissedReportedAt == null)
                 .ExecuteDeleteAsync(cancellationToken);
             Database.WithdrawnExclusions.Add(new WithdrawnExclusion { ExclusionId = exclusionId, WithdrawnAt = Time.GetUtcNow() });
-            return;
-        }
-        if (changed.Step is not (ExclusionStep.SuspensionRecorded or ExclusionStep.PermanentExclusionRecorded)
-            || changed.SixthDayProvisionDue.Length == 0)
-        {
             return;
         }
         await Database.Database.SerialiseOnAsync("exclusion", exclusionId.ToString(), cancellationToken);

@@ -5,6 +5,7 @@ using Inclusion.Placements.V1;
 using InclusionServices.ServiceDefaults;
 using InclusionServices.Tests.Events;
 using InclusionServices.Tests.Referrals;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.VisualBasic.FileIO;
 using static InclusionServices.Tests.Referrals.ReferralsData;
 using EventsV1 = Inclusion.Events.V1;
@@ -271,6 +272,34 @@ public sealed class PlacementsServiceTests(PlacementsWithReferrals suite) : ICla
         var sixthDay = new SixthDayProvision.SixthDayProvisionClient(suite.Placements.Channel);
         var owed = await sixthDay.ListSixthDayRequirementsAsync(new ListSixthDayRequirementsRequest { IncludeMet = true, PageSize = 100 }, Officer);
         Assert.DoesNotContain(owed.Requirements, r => r.Exclusion == exclusion);
+    }
+
+    [Fact]
+    public async Task An_exclusion_that_owes_no_sixth_day_provision_is_acknowledged_without_touching_the_database()
+    {
+        await using var plain = await PlainRabbitMq.ConnectAsync(suite.Placements.BrokerConnectionString!);
+        var pupil = await NewPupilAsync();
+        EventsV1.ExclusionChanged Event(EventsV1.ExclusionStep step, EventsV1.ExclusionEventKind kind, string sixthDayDue) => new()
+        {
+            Metadata = new EventsV1.EventMetadata { EventId = Guid.NewGuid().ToString(), Producer = "referrals", Sequence = 1, Subject = "exclusions/x" },
+            Exclusion = "exclusions/" + Guid.NewGuid(), Step = step, Kind = kind, StartDate = "2026-01-12", Sessions = 2,
+            SixthDayProvisionDue = sixthDayDue, SixthDayProvisionHolder = sixthDayDue.Length > 0 ? "School" : "",
+            SixthDayCountedFrom = sixthDayDue.Length > 0 ? "2026-01-12" : "",
+            Pupil = new EventsV1.PupilReportAttributes { Pupil = pupil.Name, SchoolUrn = SchoolA, Phase = EventsV1.SchoolPhase.Secondary, YearGroup = 9 },
+        };
+        var shortSuspension = Event(EventsV1.ExclusionStep.SuspensionRecorded, EventsV1.ExclusionEventKind.Suspension, "");
+        var withdrawal = Event(EventsV1.ExclusionStep.Withdrawn, EventsV1.ExclusionEventKind.Suspension, "");
+        foreach (var changed in new[] { shortSuspension, withdrawal })
+        {
+            await plain.PublishJsonAsync("inclusion.events.v1.ExclusionChanged", Google.Protobuf.JsonFormatter.Default.Format(changed), changed.Metadata.EventId);
+        }
+
+        Task<bool> InInbox(EventsV1.ExclusionChanged changed) =>
+            suite.Placements.WithDatabase(db => db.InboxEntries.AnyAsync(e => e.EventId == Guid.Parse(changed.Metadata.EventId)));
+        // The withdrawal, sent after it, concerns Placements: once it is applied the short suspension has been handled too.
+        await Eventually.HoldsAsync(() => InInbox(withdrawal), "the withdrawal was applied");
+        await Task.Delay(300);
+        Assert.False(await InInbox(shortSuspension));
     }
 
     [Fact]
