@@ -25,14 +25,23 @@ public static class IdempotentCreates
     public static Guid? RequestIdOf(string? requestId) => Guid.TryParse(requestId, out var id) ? id : null;
 
     /// <summary>The id of the record this caller's earlier create of this kind with this request_id made, if any.</summary>
-    public static async Task<string?> EarlierCreateAsync(this DbContext database, string resourceType, Guid? requestId, string caller,
-        CancellationToken cancellationToken) =>
-        requestId is null
-            ? null
-            : await database.Set<IdempotentRequest>().AsNoTracking()
-                .Where(r => r.Caller == caller && r.ResourceType == resourceType && r.RequestId == requestId)
-                .Select(r => r.ResourceId)
-                .SingleOrDefaultAsync(cancellationToken);
+    public static async Task<string?> EarlierCreateAsync<TContext>(this TContext database, string resourceType, Guid? requestId, string caller,
+        CancellationToken cancellationToken) where TContext : DbContext =>
+        requestId is null ? null : await Compiled<TContext>.EarlierCreate(database, resourceType, requestId.Value, caller, cancellationToken);
+
+    /// <summary>
+    /// Every create asks this first: compiled once rather than translated on each call (several per cent of Referrals'
+    /// CPU while recording exclusions). A compiled query serves one model, so each service's database has its own.
+    /// </summary>
+    private static class Compiled<TContext> where TContext : DbContext
+    {
+        public static readonly Func<TContext, string, Guid, string, CancellationToken, Task<string?>> EarlierCreate =
+            EF.CompileAsyncQuery((TContext database, string resourceType, Guid requestId, string caller, CancellationToken _) =>
+                database.Set<IdempotentRequest>().AsNoTracking()
+                    .Where(r => r.Caller == caller && r.ResourceType == resourceType && r.RequestId == requestId)
+                    .Select(r => (string?)r.ResourceId)
+                    .SingleOrDefault());
+    }
 
     /// <summary>Remembers a create, to be saved with the record it made.</summary>
     public static void RememberCreate(this DbContext database, string resourceType, Guid? requestId, string caller, string resourceId,

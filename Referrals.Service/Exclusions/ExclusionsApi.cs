@@ -74,9 +74,10 @@ public sealed class ExclusionsApi(ReferralsDatabase database, SchoolCalendarSour
     private IQueryable<Exclusion> SuspensionsOf(string upn, int year)
     {
         var sameChild = database.Pupils.Where(p => p.Upn == upn).Select(p => p.Id);
+        // Worked out here: EF Core evaluates a method call inside a query by compiling it to a delegate, on every run.
+        var (first, last) = (SchoolYears.FirstDate(year), SchoolYears.LastDate(year));
         return database.Exclusions.AsNoTracking()
-            .Where(e => sameChild.Contains(e.PupilId) && e.Kind != ExclusionKind.PermanentExclusion
-                && e.StartDate >= SchoolYears.FirstDate(year) && e.StartDate <= SchoolYears.LastDate(year));
+            .Where(e => sameChild.Contains(e.PupilId) && e.Kind != ExclusionKind.PermanentExclusion && e.StartDate >= first && e.StartDate <= last);
     }
 
     public override async Task<ExclusionMessage> WithdrawExclusion(WithdrawExclusionRequest request, ServerCallContext context)
