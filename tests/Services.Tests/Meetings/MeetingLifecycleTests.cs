@@ -7,6 +7,7 @@ using Inclusion.Meetings.V1;
 using InclusionServices.ServiceDefaults;
 using InclusionServices.Tests.Events;
 using InclusionServices.Tests.Referrals;
+using Microsoft.EntityFrameworkCore;
 using static InclusionServices.Tests.Referrals.ReferralsData;
 using ReferralsApi = Inclusion.Referrals.V1;
 
@@ -248,4 +249,21 @@ public sealed class MeetingLifecycleTests(MeetingsWithReferrals suite) : IClassF
     }
 
     private static Google.Type.Date DateOf(DateTimeOffset time) => On(time.Year, time.Month, time.Day);
+
+    [Fact]
+    public async Task A_suspension_is_acknowledged_without_touching_the_database_and_a_permanent_exclusion_is_applied()
+    {
+        await using var plain = await PlainRabbitMq.ConnectAsync(suite.Meetings.BrokerConnectionString!);
+        var pupil = await NewPupilAsync();
+        var suspension = ExclusionEvents.Changed(ExclusionStep.SuspensionRecorded, ExclusionEventKind.Suspension, pupil.Name, SchoolA);
+        var permanent = ExclusionEvents.Changed(ExclusionStep.PermanentExclusionRecorded, ExclusionEventKind.PermanentExclusion, pupil.Name, SchoolA);
+        await ExclusionEvents.PublishAsync(plain, suspension, permanent);
+
+        Task<bool> InInbox(ExclusionChanged changed) =>
+            suite.Meetings.WithDatabase(db => db.InboxEntries.AnyAsync(e => e.EventId == Guid.Parse(changed.Metadata.EventId)));
+        // Sent after it: once the permanent exclusion is applied the suspension has been handled too.
+        await Eventually.HoldsAsync(() => InInbox(permanent), "the permanent exclusion was applied");
+        await Task.Delay(300);
+        Assert.False(await InInbox(suspension));
+    }
 }

@@ -279,20 +279,9 @@ public sealed class PlacementsServiceTests(PlacementsWithReferrals suite) : ICla
     {
         await using var plain = await PlainRabbitMq.ConnectAsync(suite.Placements.BrokerConnectionString!);
         var pupil = await NewPupilAsync();
-        EventsV1.ExclusionChanged Event(EventsV1.ExclusionStep step, EventsV1.ExclusionEventKind kind, string sixthDayDue) => new()
-        {
-            Metadata = new EventsV1.EventMetadata { EventId = Guid.NewGuid().ToString(), Producer = "referrals", Sequence = 1, Subject = "exclusions/x" },
-            Exclusion = "exclusions/" + Guid.NewGuid(), Step = step, Kind = kind, StartDate = "2026-01-12", Sessions = 2,
-            SixthDayProvisionDue = sixthDayDue, SixthDayProvisionHolder = sixthDayDue.Length > 0 ? "School" : "",
-            SixthDayCountedFrom = sixthDayDue.Length > 0 ? "2026-01-12" : "",
-            Pupil = new EventsV1.PupilReportAttributes { Pupil = pupil.Name, SchoolUrn = SchoolA, Phase = EventsV1.SchoolPhase.Secondary, YearGroup = 9 },
-        };
-        var shortSuspension = Event(EventsV1.ExclusionStep.SuspensionRecorded, EventsV1.ExclusionEventKind.Suspension, "");
-        var withdrawal = Event(EventsV1.ExclusionStep.Withdrawn, EventsV1.ExclusionEventKind.Suspension, "");
-        foreach (var changed in new[] { shortSuspension, withdrawal })
-        {
-            await plain.PublishJsonAsync("inclusion.events.v1.ExclusionChanged", Google.Protobuf.JsonFormatter.Default.Format(changed), changed.Metadata.EventId);
-        }
+        var shortSuspension = ExclusionEvents.Changed(EventsV1.ExclusionStep.SuspensionRecorded, EventsV1.ExclusionEventKind.Suspension, pupil.Name, SchoolA);
+        var withdrawal = ExclusionEvents.Changed(EventsV1.ExclusionStep.Withdrawn, EventsV1.ExclusionEventKind.Suspension, pupil.Name, SchoolA);
+        await ExclusionEvents.PublishAsync(plain, shortSuspension, withdrawal);
 
         Task<bool> InInbox(EventsV1.ExclusionChanged changed) =>
             suite.Placements.WithDatabase(db => db.InboxEntries.AnyAsync(e => e.EventId == Guid.Parse(changed.Metadata.EventId)));
