@@ -88,15 +88,21 @@ public abstract class ServiceDatabase(DbContextOptions options) : DbContext(opti
     }
 
     /// <summary>
-    /// Saves without a savepoint when the caller began the transaction. EF Core would send SAVEPOINT before and RELEASE
-    /// after each such save (two more round trips to the database), so that a failed save could be rolled back to it
-    /// and the transaction carried on; no code here carries on after a failed save, the whole transaction is discarded.
+    /// Saves without a savepoint when the caller began the transaction. EF Core would make one before each such save
+    /// and release it after (a statement and a round trip more), so that a failed save could be rolled back to it and
+    /// the transaction carried on; no code here carries on after a failed save, the whole transaction is discarded.
     /// Set on every save because a pooled context is reset to the default when it is returned.
     /// </summary>
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         Database.AutoSavepointsEnabled = false;
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        Database.AutoSavepointsEnabled = false;
+        return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

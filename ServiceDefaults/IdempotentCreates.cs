@@ -26,8 +26,15 @@ public static class IdempotentCreates
 
     /// <summary>The id of the record this caller's earlier create of this kind with this request_id made, if any.</summary>
     public static async Task<string?> EarlierCreateAsync<TContext>(this TContext database, string resourceType, Guid? requestId, string caller,
-        CancellationToken cancellationToken) where TContext : DbContext =>
-        requestId is null ? null : await Compiled<TContext>.EarlierCreate(database, resourceType, requestId.Value, caller, cancellationToken);
+        CancellationToken cancellationToken) where TContext : DbContext
+    {
+        if (database.GetType() != typeof(TContext))
+        {
+            // Called through a base type, one compiled query would meet several services' models in one process.
+            throw new InvalidOperationException($"Ask for earlier creates through the service's own database type, not {typeof(TContext).Name}.");
+        }
+        return requestId is null ? null : await Compiled<TContext>.EarlierCreate(database, resourceType, requestId.Value, caller, cancellationToken);
+    }
 
     /// <summary>
     /// Every create asks this first: compiled once rather than translated on each call (several per cent of Referrals'

@@ -12,13 +12,19 @@ public sealed class TraceSamplingOptions
     /// <summary>Of traces that neither failed nor were slow, one in this many is kept (1, the default: all of them).</summary>
     public int KeepOneIn { get; set; } = 1;
 
-    /// <summary>A trace whose request (or other local root) took at least this long is always kept.</summary>
+    /// <summary>A trace whose request (or other local root) took at least this long is kept...</summary>
     public TimeSpan SlowerThan { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// ...up to this many a second in each process (none given: no limit). When a process backs up every call is slow,
+    /// and exporting each trace then would add the dashboard's load to the overload. Failed traces are never limited.
+    /// </summary>
+    public int? SlowKeptPerSecond { get; set; }
 }
 
 /// <summary>
 /// Chooses which traces are exported, after they end: every trace with a failed call or an error in any span, every
-/// slow one, and one in <see cref="TraceSamplingOptions.KeepOneIn"/> of the rest. A span waits here until the span
+/// slow one (up to <see cref="TraceSamplingOptions.SlowKeptPerSecond"/>), and one in <see cref="TraceSamplingOptions.KeepOneIn"/> of the rest. A span waits here until the span
 /// that began its part of the trace in this process (its local root: a request, a consumed event, a publish) has
 /// ended, then that part is exported or dropped whole. The "one in N" is chosen from the trace id, so every service
 /// keeps the same ordinary traces and they show whole on the dashboard. Tracing every request under load cost a third
@@ -39,6 +45,9 @@ public sealed class TraceSampling : CompositeProcessor<Activity>
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<(ActivityTraceId Trace, ActivitySpanId Root), LocalTrace> _traces = new();
     private long _lastSweep;
+    private readonly Lock _slowGate = new();
+    private long _slowSecond = -1;
+    private int _slowKeptThisSecond;
 
     public TraceSampling(BaseProcessor<Activity> export, TraceSamplingOptions options, TimeProvider time) : base([export])
     {
@@ -63,8 +72,8 @@ public sealed class TraceSampling : CompositeProcessor<Activity>
             }
             var local = _traces.GetOrAdd((data.TraceId, root.SpanId), _ => new LocalTrace());
             var export = root == data
-                ? local.RootEnded(data, keep: IsFailure(data) || data.Duration >= _options.SlowerThan || IsChosen(data.TraceId, _options.KeepOneIn),
-                    _time.GetUtcNow())
+                ? local.RootEnded(data, keep: IsFailure(data) || IsChosen(data.TraceId, _options.KeepOneIn)
+                    || (data.Duration >= _options.SlowerThan && TakeSlowAllowance()), _time.GetUtcNow())
                 : local.SpanEnded(data, IsFailure(data), _time.GetUtcNow());
             export.ForEach(base.OnEnd);
             SweepNowAndThen();
@@ -72,6 +81,29 @@ public sealed class TraceSampling : CompositeProcessor<Activity>
         catch (Exception)
         {
             // Telemetry must never fail the work it observes: this runs inside Activity.Stop.
+        }
+    }
+
+    /// <summary>Whether one more slow trace may be kept this second.</summary>
+    private bool TakeSlowAllowance()
+    {
+        if (_options.SlowKeptPerSecond is not { } limit)
+        {
+            return true;
+        }
+        var second = _time.GetUtcNow().ToUnixTimeSeconds();
+        lock (_slowGate)
+        {
+            if (second != _slowSecond)
+            {
+                (_slowSecond, _slowKeptThisSecond) = (second, 0);
+            }
+            if (_slowKeptThisSecond >= limit)
+            {
+                return false;
+            }
+            _slowKeptThisSecond++;
+            return true;
         }
     }
 

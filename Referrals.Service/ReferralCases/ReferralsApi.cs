@@ -334,7 +334,7 @@ public static class ReportAttributes
 {
     private sealed record PupilAtSchool(Pupil Pupil, Schools.SchoolPhase Phase);
 
-    // Every event-producing write runs this inside its transaction. Compiled once: translating it afresh on each call
+    // Most event-producing writes run this inside their transaction. Compiled once: translating it afresh on each call
     // (EF Core evaluates the subquery's parts every time) took a tenth of Referrals' CPU while recording exclusions.
     private static readonly Func<ReferralsDatabase, Guid, string, CancellationToken, Task<PupilAtSchool>> PupilWithPhase =
         EF.CompileAsyncQuery((ReferralsDatabase database, Guid pupilId, string schoolUrn, CancellationToken _) =>

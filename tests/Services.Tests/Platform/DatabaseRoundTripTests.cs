@@ -44,7 +44,8 @@ public sealed class DatabaseRoundTripTests(ReferralsWithLogs service) : IClassFi
         }
         Assert.Equal(0, counter.Made);
 
-        // Two saves in one transaction, the second refused: without a savepoint nothing of the first is kept either.
+        // Two saves in one transaction, the second refused: with no savepoint to go back to, PostgreSQL has abandoned
+        // the whole transaction (no later command is run in it) and nothing of the first save is kept either.
         var second = Guid.NewGuid();
         database.ChangeTracker.Clear();
         await using (var transaction = await database.Database.BeginTransactionAsync())
@@ -53,32 +54,43 @@ public sealed class DatabaseRoundTripTests(ReferralsWithLogs service) : IClassFi
             await database.SaveChangesAsync();
             database.Tallies.Add(new Tally { EventId = first, Times = 2 });
             await Assert.ThrowsAsync<DbUpdateException>(() => database.SaveChangesAsync());
+            var abandoned = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => database.Tallies.CountAsync());
+            Assert.Equal(Npgsql.PostgresErrorCodes.InFailedSqlTransaction, abandoned.SqlState);
         }
         database.ChangeTracker.Clear();
         Assert.Equal([first], await database.Tallies.Select(t => t.EventId).ToListAsync());
         Assert.Equal(0, counter.Made);
+        await database.Database.EnsureDeletedAsync();
     }
 
     [Fact]
     public async Task Each_database_command_of_a_call_shows_once_in_its_trace()
     {
+        // The call is made inside a span of this test's own, so its trace is told apart from other tests' running at once.
+        using var testSource = new ActivitySource($"DatabaseRoundTripTests.{Guid.NewGuid():N}");
+        string[] traced = [testSource.Name, "Npgsql", "Microsoft.AspNetCore", "OpenTelemetry.Instrumentation.EntityFrameworkCore"];
         var stopped = new ConcurrentBag<Activity>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = _ => true,
+            ShouldListenTo = source => traced.Contains(source.Name),
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = stopped.Add,
         };
         ActivitySource.AddActivityListener(listener);
         await RegisterSchoolAsync(service.Channel, "105901");
 
-        await new Schools.SchoolsClient(service.Channel).GetSchoolAsync(new GetSchoolRequest { Name = "schools/105901" }, Officer);
+        ActivityTraceId trace;
+        using (var test = testSource.StartActivity("test")!)
+        {
+            trace = test.TraceId;
+            await new Schools.SchoolsClient(service.Channel).GetSchoolAsync(new GetSchoolRequest { Name = "schools/105901" }, Officer);
+        }
 
-        static bool IsTheCall(Activity a) => a.Kind == ActivityKind.Server && a.DisplayName.Contains("GetSchool", StringComparison.Ordinal);
+        bool IsTheCall(Activity a) => a.TraceId == trace && a.Kind == ActivityKind.Server;
         // The server's span may end a moment after the answer reaches the client.
         await Eventually.HoldsAsync(() => Task.FromResult(stopped.Any(IsTheCall)), "the call's span ended");
-        var call = stopped.Single(IsTheCall);
-        var commands = stopped.Where(a => a.TraceId == call.TraceId && IsDatabaseSpan(a)).ToList();
+        Assert.EndsWith("/inclusion.referrals.v1.Schools/GetSchool", stopped.Single(IsTheCall).DisplayName, StringComparison.Ordinal);
+        var commands = stopped.Where(a => a.TraceId == trace && IsDatabaseSpan(a)).ToList();
         Assert.NotEmpty(commands);
         // A second instrumentation of the same command shows as a database span inside another.
         var spanIds = commands.Select(a => a.SpanId).ToHashSet();
@@ -94,8 +106,13 @@ public sealed class SessionResetTests
     [Fact]
     public void A_service_skips_the_session_reset_of_a_pooled_connection_unless_its_connection_string_says_otherwise()
     {
-        static bool SkipsOf(string connectionString) =>
-            new Npgsql.NpgsqlConnectionStringBuilder(Storage.WithoutSessionReset(connectionString)).NoResetOnClose;
+        // Read back from the options a service's database is opened with.
+        static bool SkipsOf(string connectionString)
+        {
+            var options = new DbContextOptionsBuilder().UseServiceDatabase(connectionString).Options;
+            var used = options.Extensions.OfType<Microsoft.EntityFrameworkCore.Infrastructure.RelationalOptionsExtension>().Single().ConnectionString;
+            return new Npgsql.NpgsqlConnectionStringBuilder(used).NoResetOnClose;
+        }
 
         Assert.True(SkipsOf("Host=db;Database=referralsdb;Username=referrals"));
         Assert.False(SkipsOf("Host=db;Database=referralsdb;No Reset On Close=false"));

@@ -129,6 +129,25 @@ public sealed class TraceSamplingTests : IDisposable
     }
 
     [Fact]
+    public void Slow_traces_are_kept_up_to_the_limit_each_second_and_failed_ones_beyond_it()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var sampling = new TraceSampling(_exported,
+            new TraceSamplingOptions { KeepOneIn = KeepOneIn, SlowerThan = TimeSpan.FromSeconds(1), SlowKeptPerSecond = 2 }, clock);
+        var slow = TimeSpan.FromSeconds(2);
+
+        var first = Request(sampling, TraceId(1), took: slow);
+        var second = Request(sampling, TraceId(1), took: slow);
+        var third = Request(sampling, TraceId(1), took: slow);
+        var failed = Request(sampling, TraceId(1), took: slow, child: query => query.SetStatus(ActivityStatusCode.Error));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var nextSecond = Request(sampling, TraceId(1), took: slow);
+
+        Assert.Equal([.. first, .. second, .. failed, .. nextSecond], _exported.Spans);
+        Assert.DoesNotContain(third[2], _exported.Spans);
+    }
+
+    [Fact]
     public void One_in_n_ordinary_traces_is_kept_and_the_same_one_in_every_service()
     {
         var chosen = TraceId(KeepOneIn * 7);
