@@ -24,7 +24,8 @@ public sealed class TraceSamplingOptions
 
 /// <summary>
 /// Chooses which traces are exported, after they end: every trace with a failed call or an error in any span, every
-/// slow one (up to <see cref="TraceSamplingOptions.SlowKeptPerSecond"/>), and one in <see cref="TraceSamplingOptions.KeepOneIn"/> of the rest. A span waits here until the span
+/// slow one (up to <see cref="TraceSamplingOptions.SlowKeptPerSecond"/> a second), and one in
+/// <see cref="TraceSamplingOptions.KeepOneIn"/> of the rest. A span waits here until the span
 /// that began its part of the trace in this process (its local root: a request, a consumed event, a publish) has
 /// ended, then that part is exported or dropped whole. The "one in N" is chosen from the trace id, so every service
 /// keeps the same ordinary traces and they show whole on the dashboard. Tracing every request under load cost a third
