@@ -34,9 +34,7 @@ public static partial class Storage
     /// more than a few dozen statements at once only queue inside PostgreSQL, so a service waits for one of its own.
     /// </summary>
     public static string WithPoolLimit(string connectionString) =>
-        Names(connectionString, "MAXIMUMPOOLSIZE", "MAXPOOLSIZE")
-            ? connectionString
-            : new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = DefaultMaxPoolSize }.ConnectionString;
+        UnlessGiven(connectionString, builder => builder.MaxPoolSize = DefaultMaxPoolSize, "MAXIMUMPOOLSIZE", "MAXPOOLSIZE");
 
     /// <summary>Statements each connection keeps prepared, unless its connection string says otherwise.</summary>
     public const int DefaultMaxAutoPrepare = 64;
@@ -48,9 +46,7 @@ public static partial class Storage
     /// has been sent there a few times, and the server keeps its plan.
     /// </summary>
     public static string WithPreparedStatements(string connectionString) =>
-        Names(connectionString, "MAXAUTOPREPARE")
-            ? connectionString
-            : new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = DefaultMaxAutoPrepare }.ConnectionString;
+        UnlessGiven(connectionString, builder => builder.MaxAutoPrepare = DefaultMaxAutoPrepare, "MAXAUTOPREPARE");
 
     /// <summary>
     /// Npgsql resets a pooled connection's session (settings, cursors, session locks, temporary tables) before its next
@@ -59,18 +55,22 @@ public static partial class Storage
     /// advisory locks, which end with their transaction. Unless the connection string says otherwise, they skip it.
     /// </summary>
     public static string WithoutSessionReset(string connectionString) =>
-        Names(connectionString, "NORESETONCLOSE")
-            ? connectionString
-            : new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
+        UnlessGiven(connectionString, builder => builder.NoResetOnClose = true, "NORESETONCLOSE");
 
     /// <summary>
-    /// Whether the connection string sets one of these keys (any spacing or case): Npgsql's builder cannot tell a value
-    /// given from its default.
+    /// The connection string with a service default applied, unless it sets one of <paramref name="keys"/> itself (any
+    /// spacing or case): Npgsql's builder cannot tell a value given from its default, so the keys as written are asked.
     /// </summary>
-    private static bool Names(string connectionString, params string[] keys)
+    private static string UnlessGiven(string connectionString, Action<Npgsql.NpgsqlConnectionStringBuilder> applyDefault, params string[] keys)
     {
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        return given.Keys.Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant()).Any(keys.Contains);
+        if (given.Keys.Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant()).Any(keys.Contains))
+        {
+            return connectionString;
+        }
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        applyDefault(builder);
+        return builder.ConnectionString;
     }
 
     /// <summary>
