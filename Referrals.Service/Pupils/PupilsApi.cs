@@ -315,9 +315,9 @@ public sealed class PupilsApi(ReferralsDatabase database, AuditTrail audit, Time
         var id = validation.ResourceId(name, NamePrefix, field);
         validation.ThrowIfInvalid();
         var query = tracked ? database.Pupils : database.Pupils.AsNoTracking();
-        // A duplicate folded into another record reads as that record.
-        var one = await database.Pupils.Where(p => p.Id == id).Select(p => p.MergedInto ?? p.Id).SingleOrDefaultAsync(context.CancellationToken);
-        return await query.VisibleTo(context.GetHttpContext().User).SingleOrDefaultAsync(p => p.Id == one, context.CancellationToken)
+        // A duplicate folded into another record reads as that record (found in the same query: one round trip).
+        var recordRead = database.Pupils.Where(p => p.Id == id).Select(p => p.MergedInto ?? p.Id);
+        return await query.VisibleTo(context.GetHttpContext().User).SingleOrDefaultAsync(p => recordRead.Contains(p.Id), context.CancellationToken)
             ?? throw new RecordNotFoundException(name);
     }
 
