@@ -1,8 +1,11 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Grpc.Core;
 using Inclusion.Audit.V1;
 using Inclusion.Events.V1;
 using Inclusion.Referrals.V1;
 using InclusionServices.ServiceDefaults;
+using InclusionServices.Tests.Events;
 using Microsoft.EntityFrameworkCore;
 using static InclusionServices.Tests.Referrals.ReferralsData;
 
@@ -76,6 +79,62 @@ public sealed class AuditTrailTests(ReferralsUnderTest service) : IClassFixture<
         });
         Assert.Equal(60, entries);
         Assert.True(transactions < 60, $"{transactions} commits for 60 reads");
+    }
+
+    [Fact]
+    public async Task A_reads_audit_commit_shows_in_its_trace_and_a_shared_commit_links_to_each_read_and_sits_in_no_trace()
+    {
+        // The reads are made inside spans of this test's own, so their traces are told apart from other tests'.
+        using var testSource = new ActivitySource($"AuditTrailTests.{Guid.NewGuid():N}");
+        string[] traced = [testSource.Name, "Npgsql", "Microsoft.AspNetCore", Telemetry.SourcePrefix + "Audit"];
+        var stopped = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => traced.Contains(source.Name),
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var pupil = await NewPupilAsync(service.Channel, School, 25);
+        var pupils = new Pupils.PupilsClient(service.Channel);
+
+        ActivityTraceId alone, together;
+        using (var test = testSource.StartActivity("one read")!)
+        {
+            alone = test.TraceId;
+            await pupils.GetPupilAsync(new GetPupilRequest { Name = pupil.Name }, Officer);
+        }
+        using (var test = testSource.StartActivity("reads at once")!)
+        {
+            together = test.TraceId;
+            await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => pupils.GetPupilAsync(new GetPupilRequest { Name = pupil.Name }, Officer).ResponseAsync));
+        }
+
+        static bool IsAuditCommit(Activity a) => a.OperationName == "audit reads";
+        static int ReadsIn(Activity a) => (int)a.GetTagItem("inclusion.audit.reads")!;
+        bool LinksTo(Activity a, ActivityTraceId trace) => a.Links.Any(l => l.Context.TraceId == trace);
+        await Eventually.HoldsAsync(() => Task.FromResult(stopped.Any(a => IsAuditCommit(a) && (a.TraceId == alone || LinksTo(a, alone)))),
+            "the lone read's audit commit ended");
+        await Eventually.HoldsAsync(() => Task.FromResult(stopped.Where(a => IsAuditCommit(a) && (a.TraceId == together || LinksTo(a, together)))
+            .Sum(a => a.TraceId == together ? 1 : a.Links.Count(l => l.Context.TraceId == together)) >= 60), "the 60 reads' audit commits ended");
+
+        // One read alone: its commit continues its trace, and the insert is inside it.
+        var lone = stopped.Single(a => IsAuditCommit(a) && (a.TraceId == alone || LinksTo(a, alone)));
+        if (ReadsIn(lone) == 1)
+        {
+            Assert.Equal(alone, lone.TraceId);
+            Assert.Contains(stopped, a => a.ParentSpanId == lone.SpanId && a.TraceId == alone && a.Source.Name == "Npgsql");
+        }
+        else
+        {
+            // Another test's read arrived at the same moment and shared the commit.
+            Assert.Equal(default, lone.ParentSpanId);
+        }
+        // Reads sharing a commit: a span of its own, linked to each read's trace, inside none of them (nor in the trace
+        // of whichever read first needed the writer).
+        var shared = stopped.Where(a => IsAuditCommit(a) && ReadsIn(a) > 1 && LinksTo(a, together)).ToList();
+        Assert.NotEmpty(shared);
+        Assert.All(shared, a => Assert.Equal(default, a.ParentSpanId));
     }
 
     [Fact]
