@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using Inclusion.Events.V1;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InclusionServices.Tests.Events;
 
@@ -24,4 +27,39 @@ public static class ExclusionEvents
             await broker.PublishJsonAsync(Exchange, Google.Protobuf.JsonFormatter.Default.Format(changed), changed.Metadata.EventId);
         }
     }
+}
+
+/// <summary>
+/// The messages a service's bus has finished consuming without a fault, by message id (an event's id, as published):
+/// proof that an event a consumer ignored was handled, not lost on the way.
+/// </summary>
+public sealed class ConsumedMessages : IConsumeObserver, IDisposable
+{
+    private readonly ConcurrentDictionary<Guid, bool> _consumed = new();
+    private ConnectHandle? _observing;
+
+    /// <summary>Starts watching the bus of a running service.</summary>
+    public static ConsumedMessages On(IServiceProvider service)
+    {
+        var watcher = new ConsumedMessages();
+        watcher._observing = service.GetRequiredService<IBus>().ConnectConsumeObserver(watcher);
+        return watcher;
+    }
+
+    public bool Consumed(EventMetadata metadata) => _consumed.ContainsKey(Guid.Parse(metadata.EventId));
+
+    public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
+
+    public Task PostConsume<T>(ConsumeContext<T> context) where T : class
+    {
+        if (context.MessageId is { } id)
+        {
+            _consumed[id] = true;
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+
+    public void Dispose() => _observing?.Disconnect();
 }

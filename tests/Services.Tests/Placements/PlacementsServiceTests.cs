@@ -278,6 +278,7 @@ public sealed class PlacementsServiceTests(PlacementsWithReferrals suite) : ICla
     public async Task An_exclusion_that_owes_no_sixth_day_provision_is_acknowledged_without_touching_the_database()
     {
         await using var plain = await PlainRabbitMq.ConnectAsync(suite.Placements.BrokerConnectionString!);
+        using var consumed = ConsumedMessages.On(suite.Placements.Services);
         var pupil = await NewPupilAsync();
         var shortSuspension = ExclusionEvents.Changed(EventsV1.ExclusionStep.SuspensionRecorded, EventsV1.ExclusionEventKind.Suspension, pupil.Name, SchoolA);
         var withdrawal = ExclusionEvents.Changed(EventsV1.ExclusionStep.Withdrawn, EventsV1.ExclusionEventKind.Suspension, pupil.Name, SchoolA);
@@ -285,9 +286,9 @@ public sealed class PlacementsServiceTests(PlacementsWithReferrals suite) : ICla
 
         Task<bool> InInbox(EventsV1.ExclusionChanged changed) =>
             suite.Placements.WithDatabase(db => db.InboxEntries.AnyAsync(e => e.EventId == Guid.Parse(changed.Metadata.EventId)));
-        // The withdrawal, sent after it, concerns Placements: once it is applied the short suspension has been handled too.
         await Eventually.HoldsAsync(() => InInbox(withdrawal), "the withdrawal was applied");
-        await Task.Delay(300);
+        // The short suspension was consumed without a fault (not lost, not waiting), and left nothing behind.
+        await Eventually.HoldsAsync(() => Task.FromResult(consumed.Consumed(shortSuspension.Metadata)), "the short suspension was consumed");
         Assert.False(await InInbox(shortSuspension));
     }
 
