@@ -59,9 +59,10 @@ internal static class InclusionServiceResources
         }
         return tokens.ApplyTo(service)
             // The dashboard gets every failed trace, slow ones up to five a second from each service, and one in ten of
-            // the rest (TraceSampling), not every request: at 200 exclusions a second, with every slow trace kept, it took
-            // a quarter of a core.
+            // the rest up to ten a second from each (TraceSampling), not every request: at 200 exclusions a second, with
+            // every slow trace kept, it took a quarter of a core, and one in ten of 2,000 reads a second took a third.
             .WithEnvironment("Telemetry__Traces__KeepOneIn", builder.Configuration["Telemetry:Traces:KeepOneIn"] ?? "10")
+            .WithEnvironment("Telemetry__Traces__OrdinaryKeptPerSecond", builder.Configuration["Telemetry:Traces:OrdinaryKeptPerSecond"] ?? "10")
             .WithEnvironment("Telemetry__Traces__SlowKeptPerSecond", builder.Configuration["Telemetry:Traces:SlowKeptPerSecond"] ?? "5")
             .WithHttpHealthCheck("/health", endpointName: "http")
             .WithApiReference();

@@ -9,8 +9,14 @@ public sealed class TraceSamplingOptions
 {
     public const string SectionName = "Telemetry:Traces";
 
-    /// <summary>Of traces that neither failed nor were slow, one in this many is kept (1, the default: all of them).</summary>
+    /// <summary>Of traces that neither failed nor were slow, one in this many is kept (1, the default: all of them)...</summary>
     public int KeepOneIn { get; set; } = 1;
+
+    /// <summary>
+    /// ...up to this many a second in each process (none given: no limit). One in ten of 2,000 reads a second is still
+    /// 200 traces a second, and taking them in cost the dashboard a sixth to a quarter of this machine's two cores.
+    /// </summary>
+    public int? OrdinaryKeptPerSecond { get; set; }
 
     /// <summary>A trace whose request (or other local root) took at least this long is kept...</summary>
     public TimeSpan SlowerThan { get; set; } = TimeSpan.FromMilliseconds(500);
@@ -25,10 +31,12 @@ public sealed class TraceSamplingOptions
 /// <summary>
 /// Chooses which traces are exported, after they end: every trace with a failed call or an error in any span, every
 /// slow one (up to <see cref="TraceSamplingOptions.SlowKeptPerSecond"/> a second), and one in
-/// <see cref="TraceSamplingOptions.KeepOneIn"/> of the rest. A span waits here until the span
+/// <see cref="TraceSamplingOptions.KeepOneIn"/> of the rest (up to <see cref="TraceSamplingOptions.OrdinaryKeptPerSecond"/>
+/// a second). A span waits here until the span
 /// that began its part of the trace in this process (its local root: a request, a consumed event, a publish) has
 /// ended, then that part is exported or dropped whole. The "one in N" is chosen from the trace id, so every service
-/// keeps the same ordinary traces and they show whole on the dashboard. Tracing every request under load cost a third
+/// keeps the same ordinary traces and they show whole on the dashboard (unless a service has reached its limit for the
+/// second: under heavy load an ordinary trace may lack a busier service's part; failed ones never do). Tracing every request under load cost a third
 /// of a core in the dashboard alone.
 /// </summary>
 /// <remarks>
@@ -46,15 +54,16 @@ public sealed class TraceSampling : CompositeProcessor<Activity>
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<(ActivityTraceId Trace, ActivitySpanId Root), LocalTrace> _traces = new();
     private long _lastSweep;
-    private readonly Lock _slowGate = new();
-    private long _slowSecond = -1;
-    private int _slowKeptThisSecond;
+    private readonly PerSecondAllowance _slow;
+    private readonly PerSecondAllowance _ordinary;
 
     public TraceSampling(BaseProcessor<Activity> export, TraceSamplingOptions options, TimeProvider time) : base([export])
     {
         _options = options;
         _time = time;
         _lastSweep = time.GetTimestamp();
+        _slow = new PerSecondAllowance(options.SlowKeptPerSecond, time);
+        _ordinary = new PerSecondAllowance(options.OrdinaryKeptPerSecond, time);
     }
 
     public override void OnEnd(Activity data)
@@ -73,8 +82,8 @@ public sealed class TraceSampling : CompositeProcessor<Activity>
             }
             var local = _traces.GetOrAdd((data.TraceId, root.SpanId), _ => new LocalTrace());
             var export = root == data
-                ? local.RootEnded(data, keep: IsFailure(data) || IsChosen(data.TraceId, _options.KeepOneIn)
-                    || (data.Duration >= _options.SlowerThan && TakeSlowAllowance()), _time.GetUtcNow())
+                ? local.RootEnded(data, keep: IsFailure(data) || (IsChosen(data.TraceId, _options.KeepOneIn) && _ordinary.Take())
+                    || (data.Duration >= _options.SlowerThan && _slow.Take()), _time.GetUtcNow())
                 : local.SpanEnded(data, IsFailure(data), _time.GetUtcNow());
             export.ForEach(base.OnEnd);
             SweepNowAndThen();
@@ -85,26 +94,34 @@ public sealed class TraceSampling : CompositeProcessor<Activity>
         }
     }
 
-    /// <summary>Whether one more slow trace may be kept this second.</summary>
-    private bool TakeSlowAllowance()
+    /// <summary>Up to a limit of traces kept in each second of the clock (no limit given: every one).</summary>
+    private sealed class PerSecondAllowance(int? limit, TimeProvider time)
     {
-        if (_options.SlowKeptPerSecond is not { } limit)
+        private readonly Lock _gate = new();
+        private long _second = -1;
+        private int _keptThisSecond;
+
+        /// <summary>Whether one more may be kept this second (and counts it if so).</summary>
+        public bool Take()
         {
-            return true;
-        }
-        var second = _time.GetUtcNow().ToUnixTimeSeconds();
-        lock (_slowGate)
-        {
-            if (second != _slowSecond)
+            if (limit is not { } most)
             {
-                (_slowSecond, _slowKeptThisSecond) = (second, 0);
+                return true;
             }
-            if (_slowKeptThisSecond >= limit)
+            var second = time.GetUtcNow().ToUnixTimeSeconds();
+            lock (_gate)
             {
-                return false;
+                if (second != _second)
+                {
+                    (_second, _keptThisSecond) = (second, 0);
+                }
+                if (_keptThisSecond >= most)
+                {
+                    return false;
+                }
+                _keptThisSecond++;
+                return true;
             }
-            _slowKeptThisSecond++;
-            return true;
         }
     }
 

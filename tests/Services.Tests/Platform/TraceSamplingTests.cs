@@ -148,6 +148,24 @@ public sealed class TraceSamplingTests : IDisposable
     }
 
     [Fact]
+    public void Chosen_ordinary_traces_are_kept_up_to_the_limit_each_second_and_failed_ones_beyond_it()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var sampling = new TraceSampling(_exported, new TraceSamplingOptions { KeepOneIn = KeepOneIn, OrdinaryKeptPerSecond = 2 }, clock);
+        var chosen = TraceId(KeepOneIn * 7);
+
+        var first = Request(sampling, chosen);
+        var second = Request(sampling, chosen);
+        var third = Request(sampling, chosen);
+        var failed = Request(sampling, chosen, child: query => query.SetStatus(ActivityStatusCode.Error));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var nextSecond = Request(sampling, chosen);
+
+        Assert.Equal([.. first, .. second, .. failed, .. nextSecond], _exported.Spans);
+        Assert.DoesNotContain(third[2], _exported.Spans);
+    }
+
+    [Fact]
     public void One_in_n_ordinary_traces_is_kept_and_the_same_one_in_every_service()
     {
         var chosen = TraceId(KeepOneIn * 7);
