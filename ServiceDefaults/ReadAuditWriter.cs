@@ -14,8 +14,7 @@ namespace InclusionServices.ServiceDefaults;
 /// </summary>
 /// <remarks>
 /// Up to <see cref="MaxInFlight"/> groups are written at once: with one, a read that arrived just after a group set off
-/// waited for that group's commit and then its own, and on a busy machine that wait, not work, held audited reads to
-/// about half the rate of the same reads unaudited. A group is one statement (arrays unnested into rows), so it is one
+/// waited for that group's commit and then its own. A group is one statement (arrays unnested into rows), so it is one
 /// round trip and an implicit transaction, with nothing for EF Core to track.
 /// </remarks>
 public sealed class ReadAuditWriter : IDisposable

@@ -14,7 +14,7 @@ public sealed class TraceSamplingOptions
 
     /// <summary>
     /// ...up to this many a second in each process (none given: no limit). One in ten of 2,000 reads a second is still
-    /// 200 traces a second, and taking them in cost the dashboard a sixth to a quarter of this machine's two cores.
+    /// 200 traces a second, and taking them in cost the dashboard an eighth to a quarter of this machine's two cores.
     /// </summary>
     public int? OrdinaryKeptPerSecond { get; set; }
 
@@ -32,12 +32,12 @@ public sealed class TraceSamplingOptions
 /// Chooses which traces are exported, after they end: every trace with a failed call or an error in any span, every
 /// slow one (up to <see cref="TraceSamplingOptions.SlowKeptPerSecond"/> a second), and one in
 /// <see cref="TraceSamplingOptions.KeepOneIn"/> of the rest (up to <see cref="TraceSamplingOptions.OrdinaryKeptPerSecond"/>
-/// a second). A span waits here until the span
-/// that began its part of the trace in this process (its local root: a request, a consumed event, a publish) has
-/// ended, then that part is exported or dropped whole. The "one in N" is chosen from the trace id, so every service
-/// keeps the same ordinary traces and they show whole on the dashboard (unless a service has reached its limit for the
-/// second: under heavy load an ordinary trace may lack a busier service's part; failed ones never do). Tracing every request under load cost a third
-/// of a core in the dashboard alone.
+/// a second). A span waits here until the span that began its part of the trace in this process (its local root: a
+/// request, a consumed event, a publish) has ended, then that part is exported or dropped whole. The "one in N" is
+/// chosen from the trace id, so every service keeps the same ordinary traces and they show whole on the dashboard
+/// (unless a service has reached its limit for the second: under heavy load an ordinary trace may lack a busier
+/// service's part; failed ones never do). Tracing every request under load cost a third of a core in the dashboard
+/// alone.
 /// </summary>
 /// <remarks>
 /// A composite processor holding the exporter's own processor, so the exporter still learns the service's resource
