@@ -41,9 +41,12 @@ public sealed partial class OutboxDispatcher<TDatabase>(
             {
                 var published = await PublishBatchAsync(stoppingToken);
                 failures = 0;
-                if (published == 0)
+                // A full batch may have left more behind; otherwise wait to be woken by the next commit in this process
+                // that records events (one made while the batch was published has woken it already, so the wait
+                // returns at once). Going round again after every batch made each batch cost a second, empty, round of
+                // five statements. The poll is only a safety net.
+                if (published < _options.BatchSize)
                 {
-                    // Woken by the next commit in this process that records events; the poll is only a safety net.
                     await wake.WaitAsync(_options.PollInterval, stoppingToken);
                 }
             }

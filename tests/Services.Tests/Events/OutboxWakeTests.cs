@@ -27,4 +27,21 @@ public sealed class OutboxWakeTests(ReferralsPollingRarely service) : IClassFixt
                 $"school {school}'s event is published", seconds: 5);
         }
     }
+
+    [Fact]
+    public async Task Events_committed_while_a_batch_is_being_published_are_published_without_waiting_for_the_poll()
+    {
+        // Sixteen writers at once: commits land while the dispatcher is publishing, between its batches.
+        var next = 0;
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        {
+            int school;
+            while ((school = Interlocked.Increment(ref next)) <= 160)
+            {
+                await RegisterSchoolAsync(service.Channel, $"61{school:0000}");
+            }
+        }));
+        await Eventually.HoldsAsync(() => service.WithDatabase(db => db.OutboxEvents.AllAsync(e => e.PublishedAt != null)),
+            "every event is published", seconds: 10);
+    }
 }
