@@ -82,7 +82,8 @@ public sealed class TraceSampling : CompositeProcessor<Activity>
             }
             var local = _traces.GetOrAdd((data.TraceId, root.SpanId), _ => new LocalTrace());
             var export = root == data
-                ? local.RootEnded(data, keep: IsFailure(data) || (IsChosen(data.TraceId, _options.KeepOneIn) && _ordinary.Take())
+                ? local.RootEnded(data, keep: IsFailure(data)
+                    || (IsChosen(data.TraceId, _options.KeepOneIn) && !IsBackgroundCommand(data) && _ordinary.Take())
                     || (data.Duration >= _options.SlowerThan && _slow.Take()), _time.GetUtcNow())
                 : local.SpanEnded(data, IsFailure(data), _time.GetUtcNow());
             export.ForEach(base.OnEnd);
@@ -134,6 +135,15 @@ public sealed class TraceSampling : CompositeProcessor<Activity>
         || IsNonZero(span.GetTagItem("grpc.status_code"))
         || IsNonZero(span.GetTagItem("rpc.grpc.status_code"))
         || span.GetTagItem("http.response.status_code") is int http && http >= 400;
+
+    /// <summary>
+    /// A database command made outside any request or event (an outbox dispatcher's or a watcher's poll, a readiness
+    /// check): a trace of one span, kept only when it failed or was slow. Chosen one in N like the rest, these few a
+    /// second from each service filled the Traces page and used up the ordinary traces' allowance.
+    /// </summary>
+    public static bool IsBackgroundCommand(Activity span) =>
+        span.Kind == ActivityKind.Client && span.ParentSpanId == default
+        && span.TagObjects.Any(tag => tag.Key.StartsWith("db.", StringComparison.Ordinal));
 
     private static bool IsNonZero(object? status) => status is not null && status.ToString() is not ("0" or "");
 

@@ -166,6 +166,30 @@ public sealed class TraceSamplingTests : IDisposable
     }
 
     [Fact]
+    public void A_database_command_made_outside_any_request_is_kept_only_when_it_failed()
+    {
+        // One in two chosen: of 200 polls about 100 would be kept if they were sampled like requests.
+        var sampling = Sampling(keepOneIn: 2);
+        Activity Poll(Action<Activity>? outcome = null)
+        {
+            var poll = _source.StartActivity("postgresql", ActivityKind.Client, default(ActivityContext))!;
+            poll.SetTag("db.system.name", "postgresql");
+            outcome?.Invoke(poll);
+            poll.Stop();
+            sampling.OnEnd(poll);
+            return poll;
+        }
+        Activity.Current = null;
+
+        var polls = Enumerable.Range(0, 200).Select(_ => Poll()).ToList();
+        Assert.All(polls, poll => Assert.True(TraceSampling.IsBackgroundCommand(poll)));
+        Assert.Empty(_exported.Spans);
+
+        var failed = Poll(poll => poll.SetStatus(ActivityStatusCode.Error, "connection refused"));
+        Assert.Equal([failed], _exported.Spans);
+    }
+
+    [Fact]
     public void One_in_n_ordinary_traces_is_kept_and_the_same_one_in_every_service()
     {
         var chosen = TraceId(KeepOneIn * 7);
