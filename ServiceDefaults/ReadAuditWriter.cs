@@ -88,10 +88,7 @@ public sealed class ReadAuditWriter : IDisposable
     /// </summary>
     private async Task WriteGroupAsync(List<PendingReads> group)
     {
-        using var activity = group.Count == 1
-            ? Source.StartActivity("audit reads", ActivityKind.Internal, group[0].Read)
-            : Source.StartActivity("audit reads", ActivityKind.Internal, default(ActivityContext),
-                links: group.Where(p => p.Read != default).Select(p => new ActivityLink(p.Read)));
+        using var activity = Source.StartBatchActivity("audit reads", group.ConvertAll(p => p.Read));
         activity?.SetTag("inclusion.audit.reads", group.Count);
         try
         {

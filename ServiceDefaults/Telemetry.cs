@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -18,6 +19,16 @@ public static class Telemetry
 {
     /// <summary>The activity source and meter name prefix of the suite's own instrumentation.</summary>
     public const string SourcePrefix = "InclusionServices.";
+
+    /// <summary>
+    /// A span for work done once on behalf of several callers (a batch): it continues the caller's trace when there is
+    /// one, and links to each caller's trace when there are several (a caller with no trace is left out).
+    /// </summary>
+    public static Activity? StartBatchActivity(this ActivitySource source, string name, IReadOnlyList<ActivityContext> callers) =>
+        callers.Count == 1
+            ? source.StartActivity(name, ActivityKind.Internal, callers[0])
+            : source.StartActivity(name, ActivityKind.Internal, default(ActivityContext),
+                links: callers.Where(caller => caller != default).Select(caller => new ActivityLink(caller)));
 
     public static IHostApplicationBuilder AddInclusionTelemetry(this IHostApplicationBuilder builder)
     {

@@ -122,10 +122,7 @@ public sealed class LiveEvents(IServiceScopeFactory scopes, ProjectorMetrics met
     /// </summary>
     private async Task ApplyInOneTransactionAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken)
     {
-        using var activity = deliveries.Count == 1
-            ? Source.StartActivity("apply live events", ActivityKind.Internal, deliveries[0].Consumed)
-            : Source.StartActivity("apply live events", ActivityKind.Internal, default(ActivityContext),
-                links: deliveries.Where(d => d.Consumed != default).Select(d => new ActivityLink(d.Consumed)));
+        using var activity = Source.StartBatchActivity("apply live events", [.. deliveries.Select(d => d.Consumed)]);
         activity?.SetTag("inclusion.events.count", deliveries.Count);
         try
         {
