@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Diagnostics;
 using Inclusion.Referrals.V1;
@@ -67,20 +66,13 @@ public sealed class DatabaseRoundTripTests(ReferralsWithLogs service) : IClassFi
     public async Task Each_database_command_of_a_call_shows_once_in_its_trace()
     {
         // The call is made inside a span of this test's own, so its trace is told apart from other tests' running at once.
-        using var testSource = new ActivitySource($"DatabaseRoundTripTests.{Guid.NewGuid():N}");
-        string[] traced = [testSource.Name, "Npgsql", "Microsoft.AspNetCore", "OpenTelemetry.Instrumentation.EntityFrameworkCore"];
-        var stopped = new ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => traced.Contains(source.Name),
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = stopped.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = new SpanCapture(nameof(DatabaseRoundTripTests), "Npgsql", "Microsoft.AspNetCore",
+            "OpenTelemetry.Instrumentation.EntityFrameworkCore");
+        var stopped = spans.Stopped;
         await RegisterSchoolAsync(service.Channel, "105901");
 
         ActivityTraceId trace;
-        using (var test = testSource.StartActivity("test")!)
+        using (var test = spans.Test.StartActivity("test")!)
         {
             trace = test.TraceId;
             await new Schools.SchoolsClient(service.Channel).GetSchoolAsync(new GetSchoolRequest { Name = "schools/105901" }, Officer);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Grpc.Core;
 using Inclusion.Audit.V1;
@@ -85,26 +84,18 @@ public sealed class AuditTrailTests(ReferralsUnderTest service) : IClassFixture<
     public async Task A_reads_audit_commit_shows_in_its_trace_and_a_shared_commit_links_to_each_read_and_sits_in_no_trace()
     {
         // The reads are made inside spans of this test's own, so their traces are told apart from other tests'.
-        using var testSource = new ActivitySource($"AuditTrailTests.{Guid.NewGuid():N}");
-        string[] traced = [testSource.Name, "Npgsql", "Microsoft.AspNetCore", Telemetry.SourcePrefix + "Audit"];
-        var stopped = new ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => traced.Contains(source.Name),
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = stopped.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = new SpanCapture(nameof(AuditTrailTests), "Npgsql", "Microsoft.AspNetCore", Telemetry.SourcePrefix + "Audit");
+        var stopped = spans.Stopped;
         var pupil = await NewPupilAsync(service.Channel, School, 25);
         var pupils = new Pupils.PupilsClient(service.Channel);
 
         ActivityTraceId alone, together;
-        using (var test = testSource.StartActivity("one read")!)
+        using (var test = spans.Test.StartActivity("one read")!)
         {
             alone = test.TraceId;
             await pupils.GetPupilAsync(new GetPupilRequest { Name = pupil.Name }, Officer);
         }
-        using (var test = testSource.StartActivity("reads at once")!)
+        using (var test = spans.Test.StartActivity("reads at once")!)
         {
             together = test.TraceId;
             await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => pupils.GetPupilAsync(new GetPupilRequest { Name = pupil.Name }, Officer).ResponseAsync));
